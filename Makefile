@@ -1,0 +1,53 @@
+# Two commands do all the set-up: `make run` and `make test`. Only python3 (3.11+) is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint format migrate demo bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; sys.exit("Encore needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.installed-base: requirements/base.txt requirements/production.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements/production.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+run: $(VENV)/.installed-base
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo "Encore is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -m "not browser" -n 2
+	$(BIN)/python -m tests.run_browser
+
+# Quick loop while working: no lint, no browser.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not browser and not slow" -n 2
+
+bench: $(VENV)/.installed-dev
+	@ls bench/*.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .consumers import NotificationsConsumer
+
+websocket_urlpatterns = [path("ws/me/", NotificationsConsumer.as_asgi())]

@@ -1,0 +1,46 @@
+"""Every operation in the OpenAPI schema documents the errors it can answer with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["detail", "code", "errors"],
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {}},
+            "description": "Reasons by field name; `non_field_errors` for the request as a whole.",
+        },
+    },
+}
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+DESCRIPTIONS = {
+    "400": "The input is not valid; `errors` names each field and the reason.",
+    "401": "Not signed in.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such object, or not yours to see.",
+    "405": "Method not allowed.",
+    "409": "Not allowed in the object's current state.",
+    "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:  # noqa: ANN001
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, methods in result.get("paths", {}).items():
+        for operation in methods.values():
+            # Any operation can meet bad input, a rate limit, or a bad or missing token.
+            codes = ["400", "429", "401", "403"]
+            if "{" in path:
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR_REF}}},
+                )
+    return result

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+import orjson
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+
+class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
+    """A socket that joins groups, sends a snapshot first, then relays numbered deltas.
+
+    A client asks for a fresh snapshot by sending ``{"type": "resync"}``.
+    """
+
+    @abstractmethod
+    async def get_groups(self) -> list[str]:
+        """The groups this socket may join; none refuses the connection."""
+
+    @abstractmethod
+    async def snapshot(self) -> dict[str, Any]:
+        """The current state, with the ``seq`` it is valid at."""
+
+    async def connect(self) -> None:
+        groups = await self.get_groups()
+        if not groups:
+            await self.close(code=4403)
+            return
+        self.joined = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            data = orjson.loads(text_data or bytes_data or b"")
+        except orjson.JSONDecodeError:
+            await self.send_json({"type": "error", "detail": "Messages must be JSON."})
+            return
+        if isinstance(data, dict) and data.get("type") == "resync":
+            await self.send_snapshot()
+        else:
+            await self.send_json({"type": "error", "detail": "Unknown message type."})
+
+    async def send_snapshot(self) -> None:
+        await self.send_json({"type": "snapshot", **(await self.snapshot())})
+
+    async def send_json(self, data: dict[str, Any]) -> None:
+        await self.send(text_data=orjson.dumps(data).decode())
+
+    async def relay(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["message"])

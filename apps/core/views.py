@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils._os import safe_join
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.accounts.models import ArtistProfile
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    artists = ArtistProfile.objects.for_listing()[:8]
+    return render(request, "core/home.html", {"artists": artists})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=5)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written was not read back")
+    cache.delete(key)
+
+
+def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+
+    async def roundtrip() -> None:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "readyz.ping"})
+        message = await layer.receive(channel)
+        if message.get("type") != "readyz.ping":
+            raise RuntimeError("message sent was not received")
+
+    async_to_sync(roundtrip)()
+
+
+def _check_broker() -> None:
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+READINESS_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "channel_layer": _check_channel_layer,
+    "broker": _check_broker,
+}
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    results = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            results[name] = f"down: {type(exc).__name__}"
+    down = sorted(name for name, state in results.items() if state != "ok")
+    body = {"status": "down" if down else "ok", "checks": results, "down": down}
+    return JsonResponse(body, status=503 if down else 200)
+
+
+@require_GET
+def serve_media(request: HttpRequest, path: str) -> FileResponse:
+    try:
+        full_path = safe_join(settings.MEDIA_ROOT, path)
+        handle = open(full_path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except (OSError, ValueError) as exc:
+        raise Http404("No such file") from exc
+    return FileResponse(handle)

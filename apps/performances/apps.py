@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PerformancesConfig(AppConfig):
+    name = "apps.performances"
+    label = "performances"

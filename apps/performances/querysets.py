@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.db import models
+
+from .geo import contains
+
+
+class AreaQuerySet(models.QuerySet):
+    def in_city(self, city: str) -> AreaQuerySet:
+        return self.filter(city=city)
+
+    def containing(self, lat: float, lng: float):  # -> Area | None
+        """The area whose boundary covers the point; the smallest wins where areas nest."""
+        matches = [area for area in self if contains(area.boundary, lat, lng)]
+        return min(matches, key=lambda a: a.approximate_size, default=None)

@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api import views as accounts
+from apps.performances.api import views as performances
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("artists", accounts.ArtistViewSet, basename="artist")
+router.register("genres", performances.GenreViewSet, basename="genre")
+router.register("areas", performances.AreaViewSet, basename="area")
+
+app_name = "api"
+urlpatterns = [
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("me/artist/", accounts.MyArtistView.as_view(), name="me-artist"),
+    path("me/notifications/", accounts.NotificationListView.as_view(), name="me-notifications"),
+    path(
+        "me/notifications/read/",
+        accounts.NotificationsReadView.as_view(),
+        name="me-notifications-read",
+    ),
+    *router.urls,
+]

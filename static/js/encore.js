@@ -1,0 +1,50 @@
+// Site-wide behaviour: the signed-in user's live notifications.
+(function () {
+  "use strict";
+
+  function setUnread(count) {
+    document.querySelectorAll("[data-unread-count]").forEach(function (badge) {
+      badge.textContent = String(count);
+      badge.hidden = count === 0;
+    });
+  }
+
+  function toast(text, url) {
+    var box = document.querySelector("[data-toasts]");
+    if (!box) return;
+    var item = document.createElement(url ? "a" : "p");
+    item.className = "toast";
+    item.textContent = text;
+    if (url) item.href = url;
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 8000);
+  }
+
+  function prepend(notification) {
+    var list = document.querySelector("[data-notification-list]");
+    if (!list) return;
+    var empty = list.querySelector(".empty");
+    if (empty) empty.remove();
+    var item = document.createElement("li");
+    item.className = "notification unread";
+    var link = document.createElement(notification.url ? "a" : "span");
+    link.textContent = notification.text;
+    if (notification.url) link.href = notification.url;
+    item.appendChild(link);
+    list.insertBefore(item, list.firstChild);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var path = document.body.dataset.userSocket;
+    if (!path || !window.Encore || !window.Encore.LiveSocket) return;
+    window.Encore.me = new window.Encore.LiveSocket(path, {
+      snapshot: function (message) { setUnread(message.unread_count); },
+      "notification.created": function (message) {
+        setUnread(message.unread_count);
+        toast(message.notification.text, message.notification.url);
+        prepend(message.notification);
+      },
+      "notifications.read": function (message) { setUnread(message.unread_count); },
+    });
+  });
+})();

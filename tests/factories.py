@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from apps.accounts.models import ArtistProfile, Follow, Notification, NotificationKind, User
+from apps.performances.models import Area, Genre
+
+PASSWORD = "a-strong-test-password"
+
+
+class GenreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Genre
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+    slug = factory.Sequence(lambda n: f"genre-{n}")
+
+
+def square(lat: float, lng: float, half: float = 0.01) -> dict:
+    ring = [
+        [lng - half, lat - half],
+        [lng + half, lat - half],
+        [lng + half, lat + half],
+        [lng - half, lat + half],
+        [lng - half, lat - half],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    name = factory.Sequence(lambda n: f"Area {n}")
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    city = "Lisbon"
+    boundary = factory.LazyFunction(lambda: square(38.71, -9.14))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Faker("first_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def group(self, create: bool, extracted: str | None, **kwargs) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+            self.is_staff = True
+            self.save(update_fields=["is_staff"])
+
+
+class ArtistProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArtistProfile
+
+    user = factory.SubFactory(UserFactory)
+    stage_name = factory.Sequence(lambda n: f"Busker {n}")
+    slug = factory.Sequence(lambda n: f"busker-{n}")
+    bio = "<p>Songs on the corner.</p>"
+
+
+class FollowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Follow
+
+    fan = factory.SubFactory(UserFactory)
+    artist = factory.SubFactory(ArtistProfileFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = NotificationKind.NEW_FOLLOWER
+    text = factory.Sequence(lambda n: f"Something happened {n}")
