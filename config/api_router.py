@@ -6,6 +6,7 @@ from apps.performances.api import views as performances
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False
 router.register("artists", accounts.ArtistViewSet, basename="artist")
 router.register("genres", performances.GenreViewSet, basename="genre")
 router.register("areas", performances.AreaViewSet, basename="area")

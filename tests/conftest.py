@@ -99,5 +99,3 @@ def client_as(client):
         return client
 
     return make
-
-

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .services import sanitize_bio
 from .models import ArtistProfile, Follow, Notification, User
+from .services import sanitize_bio
 
 
 @admin.register(User)

@@ -12,7 +12,7 @@ from apps.performances.models import Area, Genre
 from .models import ArtistProfile, Follow, User
 from .roles import CURATORS, VENUE_STAFF
 
-DEMO_PASSWORD = "encore-demo-2026"
+DEMO_PASSWORD = "encore-demo-2026"  # noqa: S105 - printed for everyone by `make run`
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,7 @@ def _user(email: str, display_name: str, *, staff: bool = False) -> User:
     # allauth requires a verified address to sign in.
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 

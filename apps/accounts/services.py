@@ -103,7 +103,7 @@ def _unique_slug(stage_name: str, *, exclude_id: int | None = None) -> str:
 def _apply_profile_changes(profile: ArtistProfile, changes: dict[str, Any]) -> list[Genre] | None:
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed."))
     for field in LINK_HOSTS:
         if field in changes:
             changes[field] = (changes[field] or "").strip()

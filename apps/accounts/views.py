@@ -88,9 +88,7 @@ def artist_follow(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
-        return render(
-            request, "accounts/artist_detail.html#follow", _follow_context(request, artist)
-        )
+        return render(request, "accounts/artist_detail.html#follow", _follow_context(request, artist))
     return redirect(artist)
 
 
@@ -104,9 +102,7 @@ def artist_create(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if partial := _field_errors(request, form):
             return partial
-        if _save_or_errors(
-            form, lambda: services.create_artist_profile(request.user, **form.changes())
-        ):
+        if _save_or_errors(form, lambda: services.create_artist_profile(request.user, **form.changes())):
             messages.success(request, "Your artist profile is live.")
             return redirect(request.user.artist_profile)
     return render(request, "accounts/artist_form.html", {"form": form, "creating": True})

@@ -6,6 +6,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -91,6 +92,6 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
         handle = open(full_path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SuspiciousFileOperation) as exc:
         raise Http404("No such file") from exc
     return FileResponse(handle)

@@ -34,6 +34,9 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("artist-list") + f"?area={self.slug}"
+
     def clean(self) -> None:
         try:
             parse_boundary(self.boundary)
@@ -43,6 +46,3 @@ class Area(models.Model):
     @property
     def approximate_size(self) -> float:
         return parse_boundary(self.boundary).area
-
-    def get_absolute_url(self) -> str:
-        return reverse("artist-list") + f"?area={self.slug}"

@@ -6,11 +6,13 @@ production must stop the process instead, with the variable named.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -48,6 +50,15 @@ class Env(environ.Env):
         value = self.int(var, default=default)
         if value <= 0:
             raise ImproperlyConfigured(f"Environment variable {var} must be a positive integer")
+        return value
+
+    def rate(self, var: str, default: str) -> str:
+        """A throttle rate as DRF reads it: ``<count>/<period>``, e.g. ``120/min``."""
+        value = self.str(var, default=default)
+        if not _RATE.match(value):
+            raise ImproperlyConfigured(
+                f"Environment variable {var} must look like 120/min (count/sec|min|hour|day); got {value!r}"
+            )
         return value
 
 

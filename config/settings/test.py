@@ -5,10 +5,13 @@ import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, CHANNEL_LAYERS, REDIS_URL, REST_FRAMEWORK
+from .base import CACHES, CHANNEL_LAYERS, DATABASES, LOGGING, REDIS_URL, REST_FRAMEWORK
 
 DEBUG = False
-ALLOWED_HOSTS = ["*"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Socket and live-server threads must not hold connections past a test, or the test
+# database cannot be dropped at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="encore-test-media-")
@@ -18,6 +21,7 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = True
 LOG_LEVEL = "WARNING"
+LOGGING = {**LOGGING, "root": {"handlers": ["default"], "level": LOG_LEVEL}}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
 # Each xdist worker gets a Redis database of its own and a prefix for this run, so
@@ -40,3 +44,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
 }
+
+# Static files come from the finders in tests; there is no collected folder.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

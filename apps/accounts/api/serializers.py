@@ -86,9 +86,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationsReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500
-    )
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=500)
 
 
 class NotificationsReadResultSerializer(serializers.Serializer):

@@ -41,6 +41,9 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             for code in codes:
                 responses.setdefault(
                     code,
-                    {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR_REF}}},
+                    {
+                        "description": DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
                 )
     return result

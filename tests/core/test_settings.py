@@ -1,0 +1,97 @@
+"""Settings come from the environment, strictly; none at all gives the embedded default."""
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", tempfile.gettempdir()), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "encore.example.com",
+        **extra,
+    }
+
+
+PRINT_DEFAULTS = (
+    "from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+    "s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)"
+)
+
+
+@pytest.mark.slow
+def test_no_environment_at_all_gives_the_embedded_default():
+    result = run_manage("shell", "-v", "0", "-c", PRINT_DEFAULTS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.files.storage.FileSystemStorage",
+        "True",
+    ]
+
+
+@pytest.mark.slow
+def test_redis_url_switches_cache_channel_layer_and_broker():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CACHES['default']['BACKEND'], "
+        "s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]['max_connections'])"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6390/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "django_redis.cache.RedisCache",
+        "redis://127.0.0.1:6390/0",
+        "False",
+        "1000",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("REDIS_URL", "localhost:6379"),
+        ("DATABASE_URL", "mysql://root@localhost/encore"),
+        ("CHANNEL_LAYER_MAX_CONNECTIONS", "-5"),
+        ("API_THROTTLE_ANON", ""),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(variable: str, value: str):
+    result = run_manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr or "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_the_embedded_secret_key():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_settings_pass_check_deploy_with_warnings_as_failures():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+    assert result.returncode == 0, result.stdout + result.stderr

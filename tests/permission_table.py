@@ -1,0 +1,134 @@
+"""Who may do what, for every URL pattern in the project.
+
+Each rule names a route exactly as Django's resolver prints it, a method, how to build
+a real URL for it, and the status each persona gets. `test_permission_matrix` runs every
+rule for every persona, and fails the build if a URL pattern has no rule here.
+Third-party URL trees (the admin, allauth) are covered by one prefix rule each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAS = ("anonymous", "owner", "other", "curator", "venue_staff")
+LOGIN = "login"  # a page redirects to the sign-in page
+
+
+@dataclass(frozen=True)
+class Rule:
+    route: str
+    method: str
+    url: str | Callable[[Any], str]
+    expect: dict[str, int | str]
+    data: dict | None = None
+    htmx: bool = False
+    prefix: bool = False
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def build_url(self, personas: Any) -> str:
+        return self.url(personas) if callable(self.url) else self.url
+
+
+def everyone(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def signed_in(status: int | str, *, anonymous: int | str = 401, **overrides) -> dict[str, int | str]:
+    return {**dict.fromkeys(PERSONAS, status), "anonymous": anonymous, **overrides}
+
+
+def alice_artist(p: Any) -> str:
+    return p.owner.artist_profile.slug
+
+
+RULES = [
+    # --- pages ---------------------------------------------------------------------------
+    Rule("", "GET", "/", everyone(200)),
+    Rule("healthz", "GET", "/healthz", everyone(200)),
+    Rule("readyz", "GET", "/readyz", everyone(200)),
+    Rule("artists/", "GET", "/artists/", everyone(200)),
+    Rule("artists/<slug:slug>/", "GET", lambda p: f"/artists/{alice_artist(p)}/", everyone(200)),
+    Rule(
+        "artists/<slug:slug>/follow/",
+        "POST",
+        lambda p: f"/artists/{alice_artist(p)}/follow/",
+        # Following yourself is refused with a message; the swap still renders the button.
+        signed_in(200, anonymous=LOGIN),
+        data={"action": "follow"},
+        htmx=True,
+    ),
+    Rule("me/artist/new/", "GET", "/me/artist/new/", signed_in(200, anonymous=LOGIN, owner=302, other=302)),
+    Rule("me/artist/edit/", "GET", "/me/artist/edit/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
+    Rule("me/settings/", "GET", "/me/settings/", signed_in(200, anonymous=LOGIN)),
+    Rule("me/notifications/", "GET", "/me/notifications/", signed_in(200, anonymous=LOGIN)),
+    Rule("me/notifications/read/", "POST", "/me/notifications/read/", signed_in(302, anonymous=LOGIN)),
+    Rule("media/<path:path>", "GET", "/media/../config/settings/base.py", everyone(404)),
+    # --- API -------------------------------------------------------------------------------
+    Rule("api/v1/me/", "GET", "/api/v1/me/", signed_in(200)),
+    Rule("api/v1/me/", "PATCH", "/api/v1/me/", signed_in(200), data={"radius_km": 7}),
+    Rule("api/v1/me/artist/", "GET", "/api/v1/me/artist/", signed_in(404, owner=200, other=200)),
+    Rule(
+        "api/v1/me/artist/",
+        "POST",
+        "/api/v1/me/artist/",
+        signed_in(201, owner=400, other=400),
+        data={"stage_name": "Someone New"},
+    ),
+    Rule(
+        "api/v1/me/artist/",
+        "PATCH",
+        "/api/v1/me/artist/",
+        signed_in(404, owner=200, other=200),
+        data={"bio": "Hello"},
+    ),
+    Rule("api/v1/me/notifications/", "GET", "/api/v1/me/notifications/", signed_in(200)),
+    Rule("api/v1/me/notifications/read/", "POST", "/api/v1/me/notifications/read/", signed_in(200)),
+    Rule("api/v1/artists/", "GET", "/api/v1/artists/", everyone(200)),
+    Rule("api/v1/artists/<slug>/", "GET", lambda p: f"/api/v1/artists/{alice_artist(p)}/", everyone(200)),
+    Rule(
+        "api/v1/artists/<slug>/follow/",
+        "PUT",
+        lambda p: f"/api/v1/artists/{alice_artist(p)}/follow/",
+        signed_in(200, owner=400),
+    ),
+    Rule(
+        "api/v1/artists/<slug>/follow/",
+        "DELETE",
+        lambda p: f"/api/v1/artists/{alice_artist(p)}/follow/",
+        signed_in(204),
+    ),
+    Rule("api/v1/genres/", "GET", "/api/v1/genres/", everyone(200)),
+    Rule("api/v1/genres/<slug>/", "GET", "/api/v1/genres/jazz/", everyone(200)),
+    Rule("api/v1/areas/", "GET", "/api/v1/areas/", everyone(200)),
+    Rule("api/v1/areas/<slug>/", "GET", "/api/v1/areas/alfama/", everyone(200)),
+    Rule("api/schema/", "GET", "/api/schema/", everyone(200)),
+    Rule("api/docs/", "GET", "/api/docs/", everyone(200)),
+    # Signed by Stripe, not by a user: an unknown endpoint id is refused for everyone.
+    Rule(
+        "stripe/webhook/<uuid:uuid>/",
+        "POST",
+        "/stripe/webhook/00000000-0000-0000-0000-000000000000/",
+        everyone(400),
+    ),
+    # --- third-party trees --------------------------------------------------------------
+    Rule(
+        "admin/",
+        "GET",
+        "/admin/",
+        signed_in(200, anonymous=LOGIN, owner=LOGIN, other=LOGIN),
+        prefix=True,
+        notes="the back office: staff only",
+    ),
+    Rule(
+        "accounts/",
+        "GET",
+        "/accounts/login/",
+        signed_in(302, anonymous=200),
+        prefix=True,
+        notes="allauth's pages: signed-in users are sent on",
+    ),
+    Rule("_allauth/", "GET", "/_allauth/app/v1/config", everyone(200), prefix=True),
+]
