@@ -10,6 +10,7 @@ router.include_format_suffixes = False
 router.register("artists", accounts.ArtistViewSet, basename="artist")
 router.register("genres", performances.GenreViewSet, basename="genre")
 router.register("areas", performances.AreaViewSet, basename="area")
+router.register("performances", performances.PerformanceViewSet, basename="performance")
 
 app_name = "api"
 urlpatterns = [

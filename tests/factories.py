@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, Follow, Notification, NotificationKind, User
-from apps.performances.models import Area, Genre
+from apps.performances.models import Area, Genre, Performance, Stop
 
 PASSWORD = "a-strong-test-password"
 
@@ -87,3 +90,25 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     kind = NotificationKind.NEW_FOLLOWER
     text = factory.Sequence(lambda n: f"Something happened {n}")
+
+
+class PerformanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Performance
+
+    artist = factory.SubFactory(ArtistProfileFactory)
+    title = factory.Sequence(lambda n: f"Set {n}")
+    description = "Songs for the street."
+
+
+class StopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stop
+
+    performance = factory.SubFactory(PerformanceFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    lat = 38.7139
+    lng = -9.1394
+    place_name = "Praça do Comércio"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=10))
+    ends_at = factory.LazyAttribute(lambda stop: stop.starts_at + timedelta(hours=1))

@@ -111,6 +111,7 @@ class Follow(models.Model):
 
 class NotificationKind(models.TextChoices):
     NEW_FOLLOWER = "new_follower", "New follower"
+    ARTIST_LIVE = "artist_live", "An artist you follow is live"
 
 
 class Notification(models.Model):

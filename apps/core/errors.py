@@ -9,3 +9,13 @@ class Conflict(Exception):
         self.message = message
         self.code = code
         self.field = field
+
+
+class RateLimited(Exception):
+    """Too soon: views turn it into HTTP 429 with ``Retry-After``; nothing was stored."""
+
+    def __init__(self, message: str, *, retry_after: int, code: str = "rate_limited"):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+        self.code = code

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 
 from .geo import parse_boundary
-from .querysets import AreaQuerySet
+from .querysets import AreaQuerySet, PerformanceQuerySet, StopQuerySet
 
 
 class Genre(models.Model):
@@ -46,3 +49,120 @@ class Area(models.Model):
     @property
     def approximate_size(self) -> float:
         return parse_boundary(self.boundary).area
+
+
+class PerformanceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Live now"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Performance(models.Model):
+    artist = models.ForeignKey(
+        "accounts.ArtistProfile", on_delete=models.CASCADE, related_name="performances"
+    )
+    title = models.CharField(max_length=100, validators=[MinLengthValidator(1)])
+    description = models.TextField(max_length=500, blank=True)
+    genre = models.ForeignKey(
+        Genre, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances"
+    )
+    status = models.CharField(
+        max_length=10, choices=PerformanceStatus.choices, default=PerformanceStatus.SCHEDULED, db_index=True
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Where the performer is right now, while live.
+    position_lat = models.FloatField(null=True, blank=True)
+    position_lng = models.FloatField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PerformanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artist"], condition=Q(status="live"), name="one_live_performance_per_artist"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == PerformanceStatus.LIVE
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {PerformanceStatus.COMPLETED, PerformanceStatus.CANCELLED}
+
+
+class Stop(models.Model):
+    performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="stops")
+    order = models.PositiveSmallIntegerField()
+    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lng = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    place_name = models.CharField(max_length=200, help_text="An address or the name of the place.")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="stops")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    objects = StopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["performance", "order"]
+        indexes = [
+            # Nearby: a bounding box on latitude first, then longitude, then the time window.
+            models.Index(fields=["lat", "lng"], name="stop_lat_lng"),
+            models.Index(fields=["ends_at", "starts_at"], name="stop_window"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["performance", "order"], name="stop_order_unique"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="stop_ends_after_start"),
+            models.CheckConstraint(condition=Q(lat__gte=-90, lat__lte=90), name="stop_lat_range"),
+            models.CheckConstraint(condition=Q(lng__gte=-180, lng__lte=180), name="stop_lng_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_name} ({self.starts_at:%H:%M}–{self.ends_at:%H:%M})"
+
+
+class Like(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "performance"], name="like_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes {self.performance}"
+
+
+class View(models.Model):
+    """One visitor's view of a performance within one hour; counted once."""
+
+    performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visitor = models.CharField(max_length=64, help_text="A user id or a hashed anonymous session.")
+    hour = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["performance", "visitor", "hour"], name="view_once_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} viewed {self.performance_id} at {self.hour:%Y-%m-%d %H}h"

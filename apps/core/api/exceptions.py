@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.core.errors import Conflict
+from apps.core.errors import Conflict, RateLimited
 
 
 def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -34,6 +34,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             {"detail": exc.message, "code": exc.code, "errors": {exc.field: [exc.message]}},
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, RateLimited):
+        return Response(
+            {"detail": exc.message, "code": exc.code, "errors": {}},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

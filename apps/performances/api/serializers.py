@@ -1,6 +1,10 @@
+from __future__ import annotations
+
+from django.conf import settings
 from rest_framework import serializers
 
-from ..models import Area, Genre
+from ..models import Area, Genre, Performance, PerformanceStatus, Stop
+from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
 
 
 class GenreSerializer(serializers.ModelSerializer):
@@ -13,3 +17,115 @@ class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
         fields = ["slug", "name", "city", "boundary"]
+
+
+class StopSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Stop
+        fields = ["order", "lat", "lng", "place_name", "area", "starts_at", "ends_at"]
+
+
+class StopInputSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    place_name = serializers.CharField(max_length=PLACE_MAX)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class ArtistRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    stage_name = serializers.CharField()
+
+
+class PositionSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class PerformanceSerializer(serializers.ModelSerializer):
+    artist = ArtistRefSerializer(read_only=True)
+    genre = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    stops = StopSerializer(many=True, read_only=True)
+    position = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Performance
+        fields = [
+            "id",
+            "title",
+            "description",
+            "genre",
+            "status",
+            "artist",
+            "stops",
+            "position",
+            "started_at",
+            "ended_at",
+            "like_count",
+            "view_count",
+            "url",
+        ]
+
+    def get_position(self, performance: Performance) -> PositionSerializer | None:
+        if performance.status != PerformanceStatus.LIVE or performance.position_lat is None:
+            return None
+        return {"lat": performance.position_lat, "lng": performance.position_lng}
+
+
+class PerformanceWriteSerializer(serializers.Serializer):
+    """The shape of a plan; the route's rules (order, overlaps, windows) live in the service."""
+
+    title = serializers.CharField(max_length=TITLE_MAX)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, required=False)
+    genre = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Genre.objects.all(), allow_null=True, required=False
+    )
+    stops = StopInputSerializer(many=True, min_length=1, max_length=MAX_STOPS)
+
+
+class LikeStateSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(min_value=0.05, max_value=settings.MAX_RADIUS_KM, default=2)
+    when = serializers.ChoiceField(choices=["now", "today", "upcoming"], default="now")
+    genre = serializers.SlugField(required=False, allow_blank=True, max_length=50)
+    area = serializers.SlugField(required=False, allow_blank=True, max_length=100)
+
+
+class NearbyStopSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    place_name = serializers.CharField()
+    area = serializers.CharField(allow_null=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class NearbyResultSerializer(serializers.Serializer):
+    """Documents the nearby payload; the view writes it with orjson, not through this class."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=PerformanceStatus.choices)
+    artist = ArtistRefSerializer()
+    genre = serializers.CharField(allow_null=True)
+    like_count = serializers.IntegerField()
+    position = PositionSerializer(allow_null=True)
+    distance_m = serializers.IntegerField()
+    stop = NearbyStopSerializer()
+    url = serializers.CharField()
+
+
+class NearbyResponseSerializer(serializers.Serializer):
+    query = NearbyQuerySerializer()
+    results = NearbyResultSerializer(many=True)

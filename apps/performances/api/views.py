@@ -1,7 +1,31 @@
-from rest_framework import permissions, viewsets
+from __future__ import annotations
 
-from ..models import Area, Genre
-from .serializers import AreaSerializer, GenreSerializer
+from django.db import connection
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api.pagination import CursorPagination
+from apps.core.visitors import visitor_key
+
+from .. import services
+from ..models import Area, Genre, Like, Performance
+from ..nearby import NearbyQuery, nearby_json
+from .filters import PerformanceFilter
+from .permissions import IsArtist, IsPerformanceOwnerOrReadOnly
+from .serializers import (
+    AreaSerializer,
+    GenreSerializer,
+    LikeStateSerializer,
+    NearbyQuerySerializer,
+    NearbyResponseSerializer,
+    PerformanceSerializer,
+    PerformanceWriteSerializer,
+    PositionSerializer,
+)
 
 
 class GenreViewSet(viewsets.ReadOnlyModelViewSet):
@@ -22,3 +46,120 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
     pagination_class = None
+
+
+class PerformancePagination(CursorPagination):
+    def get_ordering(self, request, queryset, view):  # noqa: ANN001, ANN201
+        # Search results keep their relevance order; the cursor breaks rank ties by id.
+        if request.query_params.get("q", "").strip() and connection.vendor == "postgresql":
+            return ("-rank", "-id")
+        return ("-id",)
+
+
+class PerformanceViewSet(viewsets.ModelViewSet):
+    """Performances and their routes: plan, go live, move, end, like."""
+
+    serializer_class = PerformanceSerializer
+    permission_classes = [IsArtist, IsPerformanceOwnerOrReadOnly]
+    filterset_class = PerformanceFilter
+    pagination_class = PerformancePagination
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def get_queryset(self):  # noqa: ANN201
+        return Performance.objects.with_related()
+
+    def _read(self, performance: Performance, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=performance.pk)
+        return Response(PerformanceSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        performance = self.get_object()
+        services.record_view(
+            performance,
+            visitor=visitor_key(request),
+            user=request.user if request.user.is_authenticated else None,
+        )
+        return self._read(performance)
+
+    @extend_schema(request=PerformanceWriteSerializer, responses={201: PerformanceSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = PerformanceWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        performance = services.create_performance(
+            request.user.artist_profile, actor=request.user, **data.validated_data
+        )
+        return self._read(performance, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PerformanceWriteSerializer, responses=PerformanceSerializer)
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        performance = self.get_object()
+        partial = kwargs.get("partial", False)
+        data = PerformanceWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        performance = services.update_performance(performance, actor=request.user, **data.validated_data)
+        return self._read(performance)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        services.delete_performance(self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=PerformanceSerializer)
+    @action(detail=True, methods=["post"], url_path="go-live")
+    def go_live(self, request: Request, pk: str | None = None) -> Response:
+        return self._read(services.go_live(self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=PerformanceSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        return self._read(services.end_performance(self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=PerformanceSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        return self._read(services.cancel_performance(self.get_object(), actor=request.user))
+
+    @extend_schema(request=PositionSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=PositionSerializer)
+    def position(self, request: Request, pk: str | None = None) -> Response:
+        data = PositionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        performance = services.update_position(self.get_object(), actor=request.user, **data.validated_data)
+        return Response({"lat": performance.position_lat, "lng": performance.position_lng})
+
+    @extend_schema(request=None, responses=LikeStateSerializer)
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        serializer_class=LikeStateSerializer,
+    )
+    def like(self, request: Request, pk: str | None = None) -> Response:
+        performance = self.get_object()
+        if request.method == "DELETE":
+            performance = services.unlike_performance(performance, user=request.user)
+        else:
+            performance = services.like_performance(performance, user=request.user)
+        liked = Like.objects.filter(user=request.user, performance=performance).exists()
+        return Response({"liked": liked, "like_count": performance.like_count})
+
+    @extend_schema(
+        parameters=[NearbyQuerySerializer],
+        responses=NearbyResponseSerializer,
+        description="Performances around a point, nearest first, each with its nearest matching stop "
+        "and the distance in metres (from a ~100 m tile centre). At most 100.",
+    )
+    @action(detail=False, methods=["get"], permission_classes=[permissions.AllowAny], pagination_class=None)
+    def nearby(self, request: Request) -> HttpResponse:
+        params = NearbyQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        q = params.validated_data
+        query = NearbyQuery(
+            lat=q["lat"],
+            lng=q["lng"],
+            radius_m=q["radius_km"] * 1000,
+            when=q["when"],
+            genre=q.get("genre") or "",
+            area=q.get("area") or "",
+        )
+        # Bytes straight from the cache: no serializer on the hot path.
+        return HttpResponse(nearby_json(query), content_type="application/json")

@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from .models import Performance
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notify_followers_live(performance_id: int) -> None:
+    """Tell an artist's followers they went live; safe to run twice."""
+    from .services import notify_followers_of_live
+
+    performance = Performance.objects.select_related("artist").filter(pk=performance_id).first()
+    if performance is None:
+        return
+    notify_followers_of_live(performance)
