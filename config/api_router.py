@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import views as accounts
+from apps.core.api import views as core
 from apps.performances.api import views as performances
 
 router = DefaultRouter(trailing_slash=True)
@@ -22,5 +23,6 @@ urlpatterns = [
         accounts.NotificationsReadView.as_view(),
         name="me-notifications-read",
     ),
+    path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
     *router.urls,
 ]

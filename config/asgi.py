@@ -14,12 +14,28 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
 
 from apps.accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
+from apps.core.ws_auth import TicketAuthMiddleware  # noqa: E402
+from apps.performances.routing import websocket_urlpatterns as performances_ws  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*accounts_ws]))),
-    }
-)
+sockets = [*accounts_ws, *performances_ws]
+
+
+def under(prefix: str, patterns: list) -> list:
+    return [path(prefix + str(p.pattern), p.callback, name=p.name) for p in patterns]
+
+
+# Browsers: the session cookie, from one of our own origins only.
+browser_sockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(under("ws/", sockets))))
+# Apps: no cookies and maybe no Origin header; a one-time ticket says who they are.
+app_sockets = TicketAuthMiddleware(URLRouter(under("ws/app/", sockets)))
+
+
+async def websocket(scope, receive, send):  # noqa: ANN001, ANN201
+    target = app_sockets if scope["path"].startswith("/ws/app/") else browser_sockets
+    return await target(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket})

@@ -44,6 +44,11 @@ def alice_artist(p: Any) -> str:
     return p.owner.artist_profile.slug
 
 
+def alice_show(p: Any) -> str:
+    """Alice's scheduled performance, whose first stop started five minutes ago."""
+    return f"/api/v1/performances/{p.owner.artist_profile.performances.get().pk}"
+
+
 RULES = [
     # --- pages ---------------------------------------------------------------------------
     Rule("", "GET", "/", everyone(200)),
@@ -65,6 +70,9 @@ RULES = [
     Rule("me/settings/", "GET", "/me/settings/", signed_in(200, anonymous=LOGIN)),
     Rule("me/notifications/", "GET", "/me/notifications/", signed_in(200, anonymous=LOGIN)),
     Rule("me/notifications/read/", "POST", "/me/notifications/read/", signed_in(302, anonymous=LOGIN)),
+    Rule(
+        "performances/<int:pk>/", "GET", lambda p: alice_show(p).replace("/api/v1", "") + "/", everyone(200)
+    ),
     Rule("media/<path:path>", "GET", "/media/../config/settings/base.py", everyone(404)),
     # --- API -------------------------------------------------------------------------------
     Rule("api/v1/me/", "GET", "/api/v1/me/", signed_in(200)),
@@ -99,6 +107,66 @@ RULES = [
         "DELETE",
         lambda p: f"/api/v1/artists/{alice_artist(p)}/follow/",
         signed_in(204),
+    ),
+    Rule("api/v1/realtime/ticket/", "POST", "/api/v1/realtime/ticket/", everyone(200)),
+    Rule("api/v1/performances/", "GET", "/api/v1/performances/", everyone(200)),
+    Rule(
+        "api/v1/performances/",
+        "POST",
+        "/api/v1/performances/",
+        # Curators and venue staff have no artist profile: planning needs one.
+        signed_in(403, owner=201, other=201),
+        data={
+            "title": "New set",
+            "stops": [
+                {
+                    "lat": 38.71,
+                    "lng": -9.14,
+                    "place_name": "Rossio",
+                    "starts_at": "2030-01-01T18:00:00Z",
+                    "ends_at": "2030-01-01T19:00:00Z",
+                }
+            ],
+        },
+    ),
+    Rule("api/v1/performances/<pk>/", "GET", lambda p: alice_show(p) + "/", everyone(200)),
+    Rule(
+        "api/v1/performances/<pk>/",
+        "PATCH",
+        lambda p: alice_show(p) + "/",
+        signed_in(403, owner=200),
+        data={"title": "Renamed"},
+    ),
+    Rule("api/v1/performances/<pk>/", "DELETE", lambda p: alice_show(p) + "/", signed_in(403, owner=204)),
+    Rule(
+        "api/v1/performances/<pk>/go-live/",
+        "POST",
+        lambda p: alice_show(p) + "/go-live/",
+        signed_in(403, owner=200),
+    ),
+    Rule(
+        "api/v1/performances/<pk>/end/", "POST", lambda p: alice_show(p) + "/end/", signed_in(403, owner=409)
+    ),
+    Rule(
+        "api/v1/performances/<pk>/cancel/",
+        "POST",
+        lambda p: alice_show(p) + "/cancel/",
+        signed_in(403, owner=200),
+    ),
+    Rule(
+        "api/v1/performances/<pk>/position/",
+        "POST",
+        lambda p: alice_show(p) + "/position/",
+        signed_in(403, owner=409),
+        data={"lat": 38.7, "lng": -9.1},
+    ),
+    Rule("api/v1/performances/<pk>/like/", "PUT", lambda p: alice_show(p) + "/like/", signed_in(200)),
+    Rule("api/v1/performances/<pk>/like/", "DELETE", lambda p: alice_show(p) + "/like/", signed_in(200)),
+    Rule(
+        "api/v1/performances/nearby/",
+        "GET",
+        "/api/v1/performances/nearby/?lat=38.71&lng=-9.14&radius_km=2",
+        everyone(200),
     ),
     Rule("api/v1/genres/", "GET", "/api/v1/genres/", everyone(200)),
     Rule("api/v1/genres/<slug>/", "GET", "/api/v1/genres/jazz/", everyone(200)),

@@ -2,4 +2,4 @@ from django.urls import path
 
 from .consumers import NotificationsConsumer
 
-websocket_urlpatterns = [path("ws/me/", NotificationsConsumer.as_asgi())]
+websocket_urlpatterns = [path("me/", NotificationsConsumer.as_asgi())]

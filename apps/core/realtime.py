@@ -35,7 +35,8 @@ def next_seq(group: str) -> int:
 
 def send_now(group: str, event_type: str, payload: dict[str, Any]) -> None:
     """Send to a group at once; use ``broadcast`` from inside a write."""
-    message = {"type": event_type, "seq": next_seq(group), **payload}
+    # A socket may watch several groups (map cells): each message says which one it counts in.
+    message = {"type": event_type, "group": group, "seq": next_seq(group), **payload}
     # Channels routes to the handler named after the type: "notification.created"
     # calls ``notification_created``; the message itself is what the client gets.
     async_to_sync(get_channel_layer().group_send)(group, {"type": "relay", "message": message})

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 # About 5.5 km north-south: a 2 km map view touches one to four cells.
 CELL_DEG = 0.05
-MAX_CELLS = 400
+MAX_CELLS = 600
 
 Cell = tuple[int, int]
 

@@ -3,7 +3,9 @@ import re
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from apps.performances import services
 from tests.factories import AreaFactory, GenreFactory
+from tests.performances.helpers import route
 from tests.permission_table import LOGIN, PERSONAS, RULES, Rule
 
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
@@ -41,6 +43,8 @@ def test_every_rule_names_a_real_route():
 def world(personas):
     GenreFactory(slug="jazz", name="Jazz")
     AreaFactory(slug="alfama", name="Alfama")
+    alice = personas.owner
+    services.create_performance(alice.artist_profile, actor=alice, title="Alice at Rossio", stops=route(-5))
     return personas
 
 
