@@ -49,6 +49,14 @@ def alice_show(p: Any) -> str:
     return f"/api/v1/performances/{p.owner.artist_profile.performances.get().pk}"
 
 
+def alice_page(p: Any) -> str:
+    return alice_show(p).replace("/api/v1", "") + "/"
+
+
+def alice_dash(p: Any) -> str:
+    return alice_show(p).replace("/api/v1", "/me") + "/"
+
+
 RULES = [
     # --- pages ---------------------------------------------------------------------------
     Rule("", "GET", "/", everyone(200)),
@@ -72,6 +80,58 @@ RULES = [
     Rule("me/notifications/read/", "POST", "/me/notifications/read/", signed_in(302, anonymous=LOGIN)),
     Rule(
         "performances/<int:pk>/", "GET", lambda p: alice_show(p).replace("/api/v1", "") + "/", everyone(200)
+    ),
+    Rule("map/", "GET", "/map/", everyone(200)),
+    Rule(
+        "performances/<int:pk>/like/",
+        "POST",
+        lambda p: alice_page(p) + "like/",
+        signed_in(200, anonymous=LOGIN),
+        data={"action": "like"},
+        htmx=True,
+    ),
+    # The dashboard: artists only; other artists' performances are not found.
+    Rule(
+        "me/performances/",
+        "GET",
+        "/me/performances/",
+        signed_in(302, anonymous=LOGIN, owner=200, other=200),
+    ),
+    Rule(
+        "me/performances/new/",
+        "GET",
+        "/me/performances/new/",
+        signed_in(302, anonymous=LOGIN, owner=200, other=200),
+    ),
+    Rule(
+        "me/performances/<int:pk>/edit/",
+        "GET",
+        lambda p: alice_dash(p) + "edit/",
+        signed_in(404, anonymous=LOGIN, owner=200),
+    ),
+    Rule(
+        "me/performances/<int:pk>/go-live/",
+        "POST",
+        lambda p: alice_dash(p) + "go-live/",
+        signed_in(404, anonymous=LOGIN, owner=302),
+    ),
+    Rule(
+        "me/performances/<int:pk>/end/",
+        "POST",
+        lambda p: alice_dash(p) + "end/",
+        signed_in(404, anonymous=LOGIN, owner=302),
+    ),
+    Rule(
+        "me/performances/<int:pk>/cancel/",
+        "POST",
+        lambda p: alice_dash(p) + "cancel/",
+        signed_in(404, anonymous=LOGIN, owner=302),
+    ),
+    Rule(
+        "me/performances/<int:pk>/delete/",
+        "POST",
+        lambda p: alice_dash(p) + "delete/",
+        signed_in(404, anonymous=LOGIN, owner=302),
     ),
     Rule("media/<path:path>", "GET", "/media/../config/settings/base.py", everyone(404)),
     # --- API -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.performances.models import Area, Genre
 
@@ -33,7 +34,7 @@ def _save_or_errors(form, save) -> bool:  # noqa: ANN001
     try:
         save()
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_service_errors(form, exc)
         return False
     return True
 

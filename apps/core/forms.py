@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class InlineValidationMixin:
@@ -26,3 +27,13 @@ class InlineValidationMixin:
                     "hx-vals": json.dumps({"_validate": name}),
                 }
             )
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on a form: on the field it names when the form has
+    that field, otherwise at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -19,8 +19,12 @@ from apps.accounts.models import ArtistProfile
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    from apps.performances.demo import CITY_CENTRE
+    from apps.performances.nearby import NearbyQuery, find
+
     artists = ArtistProfile.objects.for_listing()[:8]
-    return render(request, "core/home.html", {"artists": artists})
+    today = find(NearbyQuery(*CITY_CENTRE, radius_m=10_000, when="today"))[:8]
+    return render(request, "core/home.html", {"artists": artists, "today": today})
 
 
 @require_GET

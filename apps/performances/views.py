@@ -1,14 +1,55 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
 
-from apps.core.htmx import HtmxHttpRequest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.models import ArtistProfile
+from apps.core.errors import Conflict
+from apps.core.forms import add_service_errors
+from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.core.visitors import visitor_key
 
 from . import services
+from .demo import CITY_CENTRE
+from .forms import MapFilterForm, PerformanceForm, StopFormSet
 from .models import Like, Performance
+from .nearby import NearbyQuery, find
+
+
+@require_GET
+def map_page(request: HtmxHttpRequest) -> HttpResponse:
+    default_radius = request.user.radius_km if request.user.is_authenticated else settings.DEFAULT_RADIUS_KM
+    defaults = {"radius_km": default_radius, "when": "today"}
+    # The form shows the defaults it searches with; a link with no query is not an error.
+    form = MapFilterForm({**defaults, **request.GET.dict()})
+    values = {"lat": CITY_CENTRE[0], "lng": CITY_CENTRE[1], "genre": "", "area": "", **defaults}
+    results: list[dict] = []
+    if form.is_valid():
+        values = form.query_values(default_radius)
+        query = NearbyQuery(
+            lat=values["lat"],
+            lng=values["lng"],
+            radius_m=values["radius_km"] * 1000,
+            when=values["when"],
+            genre=values["genre"],
+            area=values["area"],
+        )
+        results = find(query)
+    context = {
+        "form": form,
+        "query": values,
+        "results": results,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, template_for(request, "performances/map.html", "results"), context)
 
 
 @require_GET
@@ -16,19 +57,176 @@ def performance_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     performance = get_object_or_404(Performance.objects.with_related(), pk=pk)
     user = request.user if request.user.is_authenticated else None
     services.record_view(performance, visitor=visitor_key(request), user=user)
-    next_stops = (
+    upcoming = (
         Performance.objects.active()
         .of_artist(performance.artist)
         .exclude(pk=performance.pk)
         .with_related()
-        .order_by("stops__starts_at")
-        .distinct()[:3]
+        .order_by("created_at")[:3]
     )
-    context = {
+    return render(
+        request, "performances/performance_detail.html", _detail_context(request, performance, upcoming)
+    )
+
+
+def _detail_context(request: HtmxHttpRequest, performance: Performance, upcoming=()) -> dict:  # noqa: ANN001
+    user = request.user if request.user.is_authenticated else None
+    return {
         "performance": performance,
         "stops": performance.stops.all(),
         "liked": user is not None and Like.objects.filter(user=user, performance=performance).exists(),
         "is_owner": user is not None and performance.artist.user_id == user.id,
-        "next_performances": next_stops,
+        "upcoming": upcoming,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
-    return render(request, "performances/performance_detail.html", context)
+
+
+@require_POST
+@login_required
+def performance_like(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    performance = get_object_or_404(Performance.objects.with_related(), pk=pk)
+    if request.POST.get("action") == "unlike":
+        performance = services.unlike_performance(performance, user=request.user)
+    else:
+        performance = services.like_performance(performance, user=request.user)
+    if request.htmx:
+        return render(
+            request, "performances/performance_detail.html#like", _detail_context(request, performance)
+        )
+    return redirect(performance)
+
+
+def _my_artist(request: HtmxHttpRequest) -> ArtistProfile | None:
+    return ArtistProfile.objects.filter(user=request.user).first()
+
+
+@require_GET
+@login_required
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    artist = _my_artist(request)
+    if artist is None:
+        messages.info(request, "Create your artist profile to plan performances.")
+        return redirect("artist-create")
+    performances = Performance.objects.of_artist(artist).with_related().order_by("-created_at")
+    return render(request, "performances/dashboard.html", {"artist": artist, "performances": performances})
+
+
+def _route_form(request: HtmxHttpRequest, performance: Performance | None) -> HttpResponse:
+    """The plan form: title and a route of stops added and removed inline."""
+    artist = _my_artist(request)
+    if artist is None:
+        return redirect("artist-create")
+    initial_stops = (
+        [
+            {
+                "place_name": s.place_name,
+                "lat": s.lat,
+                "lng": s.lng,
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+            }
+            for s in performance.stops.order_by("order")
+        ]
+        if performance
+        else []
+    )
+    data = request.POST if request.method == "POST" else None
+    form = PerformanceForm(data, instance=performance)
+    stops = StopFormSet(data, initial=initial_stops or None, prefix="stops")
+    editing = request.POST.get("edit_route")
+    if data is not None and editing:
+        # Adding or removing a stop re-renders the form (inline with HTMX, or as a page).
+        stops = _edited_formset(request, editing)
+    elif data is not None and form.is_valid() and stops.is_valid():
+        route = [s.cleaned_data for s in stops.forms if s.cleaned_data]
+        fields = {**form.cleaned_data, "stops": route}
+        try:
+            if performance is None:
+                performance = services.create_performance(artist, actor=request.user, **fields)
+                messages.success(request, "Performance planned.")
+            else:
+                performance = services.update_performance(performance, actor=request.user, **fields)
+                messages.success(request, "Performance saved.")
+            return redirect("performance-dashboard")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+    context = {
+        "form": form,
+        "stops": stops,
+        "performance": performance,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    page = "performances/route_form.html"
+    return render(request, f"{page}#route" if request.htmx and editing else page, context)
+
+
+def _edited_formset(request: HtmxHttpRequest, editing: str):  # noqa: ANN202
+    """The stops as submitted, with one added (`add`) or one removed (`remove-<n>`)."""
+    prefix = "stops"
+    total = int(request.POST.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
+    rows = [
+        {
+            field: request.POST.get(f"{prefix}-{i}-{field}", "")
+            for field in ("place_name", "lat", "lng", "starts_at", "ends_at")
+        }
+        for i in range(min(total, StopFormSet.max_num))
+    ]
+    if editing == "add" and len(rows) < StopFormSet.max_num:
+        rows.append({})
+    elif editing.startswith("remove-") and len(rows) > 1:
+        index = int(editing.removeprefix("remove-") or -1)
+        if 0 <= index < len(rows):
+            rows.pop(index)
+    return StopFormSet(initial=rows, prefix=prefix)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def performance_create(request: HtmxHttpRequest) -> HttpResponse:
+    return _route_form(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def performance_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    performance = get_object_or_404(Performance, pk=pk, artist__user=request.user)
+    return _route_form(request, performance)
+
+
+def _act(request: HtmxHttpRequest, pk: int, action: Callable, done: str) -> HttpResponse:
+    # Not found for strangers: another artist's plans are none of their business.
+    performance = get_object_or_404(Performance, pk=pk, artist__user=request.user)
+    try:
+        action(performance, actor=request.user)
+        messages.success(request, done)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    return redirect("performance-dashboard")
+
+
+@require_POST
+@login_required
+def performance_go_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.go_live, "You are live. Fans nearby can see you on the map.")
+
+
+@require_POST
+@login_required
+def performance_end(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.end_performance, "Performance ended. Thanks for playing!")
+
+
+@require_POST
+@login_required
+def performance_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.cancel_performance, "Performance cancelled.")
+
+
+@require_POST
+@login_required
+def performance_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.delete_performance, "Plan deleted.")

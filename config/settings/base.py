@@ -208,7 +208,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- i18n ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Lisbon")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,13 +1,14 @@
-// A WebSocket that reconnects with back-off and keeps state correct across drops:
-// the server sends a snapshot first, then deltas numbered by `seq`. A gap, or a
-// reconnect, asks for a fresh snapshot instead of trusting what was missed.
+// A WebSocket that reconnects with back-off and keeps state correct across drops.
+// The server sends a snapshot first (with `seq`, or `seqs` per group for sockets that
+// watch several groups), then deltas numbered per group. A gap, or a reconnect, asks for
+// a fresh snapshot instead of trusting what was missed.
 (function () {
   "use strict";
 
   function LiveSocket(path, handlers) {
     this.path = path;
     this.handlers = handlers || {};
-    this.seq = null;
+    this.seqs = null;
     this.retry = 0;
     this.closed = false;
     this.open();
@@ -16,6 +17,7 @@
   LiveSocket.prototype.open = function () {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var self = this;
+    this.seqs = null;
     this.ws = new WebSocket(scheme + window.location.host + this.path);
     this.ws.onopen = function () { self.retry = 0; };
     this.ws.onmessage = function (event) { self.receive(JSON.parse(event.data)); };
@@ -29,22 +31,30 @@
 
   LiveSocket.prototype.receive = function (message) {
     if (message.type === "snapshot") {
-      this.seq = message.seq;
+      // One-group sockets send `seq`; it counts for whichever group the deltas name.
+      this.seqs = message.seqs ? Object.assign({}, message.seqs) : { "*": message.seq };
       if (this.handlers.snapshot) this.handlers.snapshot(message);
       return;
     }
-    if (typeof message.seq === "number" && this.seq !== null) {
-      if (message.seq <= this.seq) return; // already in the snapshot
-      if (message.seq !== this.seq + 1) { this.resync(); return; }
+    if (typeof message.seq === "number" && message.group && this.seqs) {
+      var last = message.group in this.seqs ? this.seqs[message.group] : this.seqs["*"];
+      if (typeof last === "number") {
+        if (message.seq <= last) return; // already in the snapshot
+        if (message.seq !== last + 1) { this.resync(); return; }
+      }
+      this.seqs[message.group] = message.seq;
     }
-    if (typeof message.seq === "number") this.seq = message.seq;
     var handler = this.handlers[message.type];
     if (handler) handler(message);
   };
 
+  LiveSocket.prototype.send = function (data) {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(data));
+  };
+
   LiveSocket.prototype.resync = function () {
-    this.seq = null;
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "resync" }));
+    this.seqs = null;
+    this.send({ type: "resync" });
   };
 
   LiveSocket.prototype.close = function () {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Area, Genre, Performance, PerformanceStatus, Stop
@@ -70,7 +71,8 @@ class PerformanceSerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    def get_position(self, performance: Performance) -> PositionSerializer | None:
+    @extend_schema_field(PositionSerializer(allow_null=True))
+    def get_position(self, performance: Performance) -> dict | None:
         if performance.status != PerformanceStatus.LIVE or performance.position_lat is None:
             return None
         return {"lat": performance.position_lat, "lng": performance.position_lng}

@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         performances_demo.load()
         accounts = accounts_demo.load()
+        performances_demo.load_performances()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         width = max(len(email) for _, email in accounts)
         for role, email in accounts:

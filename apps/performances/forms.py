@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.forms import formset_factory
+
+from apps.core.forms import InlineValidationMixin
+
+from .demo import CITY_CENTRE
+from .models import Area, Genre, Performance
+from .services import MAX_STOPS
+
+WHEN_CHOICES = [("now", "Playing now"), ("today", "Today"), ("upcoming", "Coming up")]
+
+
+class MapFilterForm(forms.Form):
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+    radius_km = forms.IntegerField(
+        min_value=1, max_value=settings.MAX_RADIUS_KM, required=False, label="Within (km)"
+    )
+    when = forms.ChoiceField(choices=WHEN_CHOICES, required=False, label="When")
+    genre = forms.ModelChoiceField(
+        queryset=Genre.objects.all(), to_field_name="slug", required=False, empty_label="Any genre"
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(), to_field_name="slug", required=False, empty_label="Anywhere"
+    )
+
+    def query_values(self, default_radius: int) -> dict:
+        data = self.cleaned_data
+        return {
+            "lat": data.get("lat") if data.get("lat") is not None else CITY_CENTRE[0],
+            "lng": data.get("lng") if data.get("lng") is not None else CITY_CENTRE[1],
+            "radius_km": data.get("radius_km") or default_radius,
+            "when": data.get("when") or "today",
+            "genre": data["genre"].slug if data.get("genre") else "",
+            "area": data["area"].slug if data.get("area") else "",
+        }
+
+
+class PerformanceForm(InlineValidationMixin, forms.ModelForm):
+    genre = forms.ModelChoiceField(queryset=Genre.objects.all(), required=False, empty_label="No genre")
+
+    class Meta:
+        model = Performance
+        fields = ["title", "description", "genre"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+
+class StopForm(forms.Form):
+    place_name = forms.CharField(
+        max_length=200, label="Place", help_text="An address or the name of the place."
+    )
+    lat = forms.FloatField(
+        min_value=-90, max_value=90, label="Latitude", widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    lng = forms.FloatField(
+        min_value=-180, max_value=180, label="Longitude", widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+StopFormSet = formset_factory(
+    StopForm, extra=0, min_num=1, max_num=MAX_STOPS, validate_min=True, validate_max=True
+)

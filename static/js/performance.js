@@ -1,0 +1,46 @@
+// One performance: its route on a small map, live viewers, likes and position.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var page = document.querySelector("[data-performance-id]");
+    if (!page) return;
+    var id = page.dataset.performanceId;
+    var box = document.getElementById("route-map");
+    var map = null, here = null;
+    if (box && window.L) {
+      var points = Array.prototype.map.call(document.querySelectorAll(".stops li"), function (li) {
+        return [parseFloat(li.dataset.lat), parseFloat(li.dataset.lng)];
+      });
+      map = L.map(box, { scrollWheelZoom: false });
+      L.tileLayer(box.dataset.tileUrl, { attribution: box.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+      points.forEach(function (p, i) { L.marker(p, { title: "Stop " + (i + 1) }).addTo(map); });
+      if (points.length > 1) L.polyline(points, { weight: 4 }).addTo(map);
+      if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 16 });
+      if (box.dataset.positionLat) {
+        here = L.circleMarker([parseFloat(box.dataset.positionLat), parseFloat(box.dataset.positionLng)], { radius: 9 }).addTo(map);
+      }
+    }
+
+    function setText(selector, value) {
+      document.querySelectorAll(selector).forEach(function (node) { node.textContent = String(value); });
+    }
+
+    function show(p) {
+      setText("[data-like-count]", p.like_count);
+      if (p.position && map) {
+        var point = [p.position.lat, p.position.lng];
+        if (here) here.setLatLng(point); else here = L.circleMarker(point, { radius: 9 }).addTo(map);
+      }
+    }
+
+    new window.Encore.LiveSocket("/ws/performances/" + id + "/", {
+      snapshot: function (m) { setText("[data-viewers]", m.viewers); show(m.performance); },
+      "performance.viewers": function (m) { setText("[data-viewers]", m.viewers); },
+      "performance.liked": function (m) { setText("[data-like-count]", m.performance.like_count); },
+      "performance.moved": function (m) { show(m.performance); },
+      "performance.started": function (m) { setText("[data-status]", "Live now"); show(m.performance); },
+      "performance.ended": function (m) { setText("[data-status]", m.performance.status === "cancelled" ? "Cancelled" : "Completed"); },
+    });
+  });
+})();

@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+
+from apps.performances import services
+from apps.performances.models import Performance, PerformanceStatus
+from tests.factories import ArtistProfileFactory, UserFactory
+from tests.performances.helpers import route
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def artist():
+    return ArtistProfileFactory()
+
+
+def plan(artist, *starts):
+    return services.create_performance(artist, actor=artist.user, title="Corner set", stops=route(*starts))
+
+
+def stop_fields(index: int, start: str, end: str, place: str = "Rossio") -> dict:
+    return {
+        f"stops-{index}-place_name": place,
+        f"stops-{index}-lat": "38.7139",
+        f"stops-{index}-lng": "-9.1394",
+        f"stops-{index}-starts_at": start,
+        f"stops-{index}-ends_at": end,
+    }
+
+
+def management(total: int) -> dict:
+    return {
+        "stops-TOTAL_FORMS": str(total),
+        "stops-INITIAL_FORMS": "0",
+        "stops-MIN_NUM_FORMS": "1",
+        "stops-MAX_NUM_FORMS": "5",
+    }
+
+
+def test_the_route_form_plans_a_performance_with_two_stops(client_as, artist):
+    client = client_as(artist.user)
+    data = {
+        "title": "Two corners",
+        **management(2),
+        **stop_fields(0, "2030-05-01T18:00", "2030-05-01T19:00"),
+        **stop_fields(1, "2030-05-01T19:30", "2030-05-01T20:30", place="Chiado"),
+    }
+    response = client.post(reverse("performance-create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    performance = Performance.objects.get()
+    assert list(performance.stops.values_list("place_name", flat=True)) == ["Rossio", "Chiado"]
+
+
+def test_the_route_form_shows_the_services_rule_and_stores_nothing(client_as, artist):
+    data = {
+        "title": "Clash",
+        **management(2),
+        **stop_fields(0, "2030-05-01T18:00", "2030-05-01T19:00"),
+        **stop_fields(1, "2030-05-01T18:30", "2030-05-01T20:00"),
+    }
+    response = client_as(artist.user).post(reverse("performance-create"), data)
+    assert response.status_code == 200
+    assert "Stop 2 overlaps stop 1" in response.content.decode()
+    assert not Performance.objects.exists()
+
+
+def test_adding_a_stop_inline_returns_just_the_route_with_one_more_stop(client_as, artist):
+    data = {
+        "title": "X",
+        **management(1),
+        **stop_fields(0, "2030-05-01T18:00", "2030-05-01T19:00"),
+        "edit_route": "add",
+    }
+    response = client_as(artist.user).post(reverse("performance-create"), data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.strip().startswith('<div id="route">')
+    assert html.count("<fieldset") == 2
+    assert 'value="Rossio"' in html
+    assert not Performance.objects.exists()
+
+
+def test_removing_a_stop_works_without_javascript_too(client_as, artist):
+    data = {
+        "title": "X",
+        **management(2),
+        **stop_fields(0, "2030-05-01T18:00", "2030-05-01T19:00", place="First"),
+        **stop_fields(1, "2030-05-01T19:30", "2030-05-01T20:30", place="Second"),
+        "edit_route": "remove-0",
+    }
+    html = client_as(artist.user).post(reverse("performance-create"), data).content.decode()
+    assert "<html" in html
+    assert 'value="Second"' in html
+    assert 'value="First"' not in html
+
+
+def test_go_live_and_end_from_the_dashboard(client_as, artist):
+    performance = plan(artist, 0)
+    client = client_as(artist.user)
+    client.post(reverse("performance-go-live", args=[performance.pk]))
+    performance.refresh_from_db()
+    assert performance.status == PerformanceStatus.LIVE
+    page = client.get(reverse("performance-dashboard")).content.decode()
+    assert "Share my location" in page
+    client.post(reverse("performance-end", args=[performance.pk]))
+    performance.refresh_from_db()
+    assert performance.status == PerformanceStatus.COMPLETED
+
+
+def test_a_refused_go_live_explains_why_on_the_dashboard(client_as, artist):
+    performance = plan(artist, 120)
+    response = client_as(artist.user).post(reverse("performance-go-live", args=[performance.pk]), follow=True)
+    assert "30 minutes before a stop starts" in response.content.decode()
+
+
+def test_strangers_get_404_for_someone_elses_dashboard_actions(client_as, artist):
+    performance = plan(artist, 0)
+    client = client_as(ArtistProfileFactory().user)
+    for name in (
+        "performance-edit",
+        "performance-go-live",
+        "performance-end",
+        "performance-cancel",
+        "performance-delete",
+    ):
+        method = client.get if name == "performance-edit" else client.post
+        assert method(reverse(name, args=[performance.pk])).status_code == 404, name
+    performance.refresh_from_db()
+    assert performance.status == PerformanceStatus.SCHEDULED
+
+
+def test_like_button_swaps_in_place(client_as, artist):
+    performance = plan(artist, 0)
+    response = client_as(UserFactory()).post(
+        reverse("performance-like", args=[performance.pk]), {"action": "like"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.strip().startswith('<div id="like"')
+    assert "Liked" in html
+    performance.refresh_from_db()
+    assert performance.like_count == 1
+
+
+def test_the_map_page_lists_performances_without_javascript(client, artist):
+    plan(artist, -5)
+    html = client.get(reverse("map"), {"when": "now"}).content.decode()
+    assert "Corner set" in html
+    assert 'id="map-results"' in html
+
+
+def test_the_map_page_names_bad_filters(client):
+    html = client.get(reverse("map"), {"radius_km": "500"}).content.decode()
+    assert "less than or equal to 50" in html
+
+
+def test_the_map_filters_swap_only_the_results_with_htmx(client, artist):
+    plan(artist, -5)
+    html = client.get(reverse("map"), {"when": "now"}, HTTP_HX_REQUEST="true").content.decode()
+    assert html.strip().startswith('<section id="results"')
