@@ -23,3 +23,12 @@ def route(*starts_in_minutes: int, minutes: int = 60) -> list[dict]:
         stop(now + timedelta(minutes=m), minutes, place=f"Stop {i}")
         for i, m in enumerate(starts_in_minutes, 1)
     ]
+
+
+def plan(artist, *starts_in_minutes: int, title: str = "Set"):  # noqa: ANN001, ANN201
+    """A scheduled performance of one-hour stops starting the given minutes from now."""
+    from apps.performances import services
+
+    return services.create_performance(
+        artist, actor=artist.user, title=title, stops=route(*starts_in_minutes)
+    )

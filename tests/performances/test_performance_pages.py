@@ -1,21 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from apps.performances import services
 from apps.performances.models import Performance, PerformanceStatus
 from tests.factories import ArtistProfileFactory, UserFactory
-from tests.performances.helpers import route
+from tests.performances.helpers import plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def artist():
-    return ArtistProfileFactory()
-
-
-def plan(artist, *starts):
-    return services.create_performance(artist, actor=artist.user, title="Corner set", stops=route(*starts))
 
 
 def stop_fields(index: int, start: str, end: str, place: str = "Rossio") -> dict:
@@ -141,7 +131,7 @@ def test_like_button_swaps_in_place(client_as, artist):
 
 
 def test_the_map_page_lists_performances_without_javascript(client, artist):
-    plan(artist, -5)
+    plan(artist, -5, title="Corner set")
     html = client.get(reverse("map"), {"when": "now"}).content.decode()
     assert "Corner set" in html
     assert 'id="map-results"' in html

@@ -6,7 +6,7 @@ from django.utils import timezone
 from apps.performances import services
 from apps.performances.models import Performance, Stop
 from tests.factories import ArtistProfileFactory, GenreFactory, UserFactory
-from tests.performances.helpers import route
+from tests.performances.helpers import plan, route
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +15,6 @@ def as_json(stops):
     return [
         {**s, "starts_at": s["starts_at"].isoformat(), "ends_at": s["ends_at"].isoformat()} for s in stops
     ]
-
-
-@pytest.fixture
-def artist():
-    return ArtistProfileFactory()
-
-
-def plan(artist, *starts):
-    return services.create_performance(artist, actor=artist.user, title="Set", stops=route(*starts))
 
 
 def test_an_artist_creates_a_performance_with_nested_stops(api_as, artist):

@@ -7,15 +7,10 @@ from django.utils import timezone
 from apps.core.errors import Conflict
 from apps.performances import services
 from apps.performances.models import Performance, Stop
-from tests.factories import AreaFactory, ArtistProfileFactory, UserFactory, square
+from tests.factories import AreaFactory, UserFactory, square
 from tests.performances.helpers import route, stop
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def artist():
-    return ArtistProfileFactory()
 
 
 def create(artist, stops, **extra):

@@ -8,19 +8,10 @@ from django.utils import timezone
 from apps.core.errors import Conflict
 from apps.performances import services
 from apps.performances.models import PerformanceStatus
-from tests.factories import ArtistProfileFactory, UserFactory
-from tests.performances.helpers import route
+from tests.factories import UserFactory
+from tests.performances.helpers import plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def artist():
-    return ArtistProfileFactory()
-
-
-def plan(artist, *starts):
-    return services.create_performance(artist, actor=artist.user, title="Set", stops=route(*starts))
 
 
 def test_go_live_from_scheduled_within_30_minutes_of_a_stop(artist):

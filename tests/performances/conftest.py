@@ -1,0 +1,8 @@
+import pytest
+
+from tests.factories import ArtistProfileFactory
+
+
+@pytest.fixture
+def artist():
+    return ArtistProfileFactory()
