@@ -1,0 +1,60 @@
+"""The followers' fan-out runs in a real Celery worker over the Redis broker."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from apps.accounts.models import Notification
+from apps.performances import services
+from apps.performances.tasks import notify_followers_live
+from config.celery import app
+from tests.factories import ArtistProfileFactory, FollowFactory
+from tests.performances.helpers import route
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.slow]
+
+
+@pytest.fixture
+def worker(settings):
+    # Set and restore by hand: patching Celery's config through fixtures fails at teardown.
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = saved
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_notifies_each_follower_once_even_when_the_task_runs_twice(worker):
+    artist = ArtistProfileFactory()
+    fans = [FollowFactory(artist=artist).fan for _ in range(3)]
+    performance = services.create_performance(artist, actor=artist.user, title="Set", stops=route(-5))
+    services.go_live(performance, actor=artist.user)
+    notify_followers_live.delay(performance.pk)
+    notify_followers_live.delay(performance.pk)
+
+    def everyone_told() -> bool:
+        return Notification.objects.filter(kind="artist_live").count() == len(fans)
+
+    assert wait_for(everyone_told)
+    time.sleep(0.5)
+    assert sorted(
+        Notification.objects.filter(kind="artist_live").values_list("recipient_id", flat=True)
+    ) == sorted(f.pk for f in fans)
+
+
+def test_the_task_returns_quietly_when_the_performance_is_gone(worker):
+    result = notify_followers_live.delay(987654)
+    time.sleep(0.5)
+    assert not Notification.objects.exists()
+    assert result.id
