@@ -29,3 +29,6 @@ urlpatterns = [
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     urlpatterns += [path("media/<path:path>", core.serve_media, name="media")]
+
+handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

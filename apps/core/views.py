@@ -99,3 +99,23 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
     except (OSError, ValueError, SuspiciousFileOperation) as exc:
         raise Http404("No such file") from exc
     return FileResponse(handle)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: JSON under /api/ (apps parse it), the site's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found.", "code": "not_found", "errors": {}}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        body = {"detail": "Something went wrong on our side.", "code": "server_error", "errors": {}}
+        return JsonResponse(body, status=500)
+    from django.views.defaults import server_error as default_server_error
+
+    return default_server_error(request)

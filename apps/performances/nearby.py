@@ -135,7 +135,11 @@ def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
 def nearby_json(query: NearbyQuery) -> bytes:
     """The API's answer as JSON bytes, from the tile cache when it is fresh."""
     query = query.rounded()
-    cells = query.cells()
+    try:
+        cells = query.cells()
+    except ValueError:
+        # Wide areas far from the equator span too many cells to version: answer afresh.
+        return _answer(query)
     versions = cache.get_many([_version_key(cell) for cell in cells])
     fingerprint = orjson.dumps(
         [query.lat, query.lng, query.radius_m, query.when, query.genre, query.area, sorted(versions.items())]
@@ -144,7 +148,13 @@ def nearby_json(query: NearbyQuery) -> bytes:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    body = orjson.dumps(
+    body = _answer(query)
+    cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def _answer(query: NearbyQuery) -> bytes:
+    return orjson.dumps(
         {
             "query": {
                 "lat": query.lat,
@@ -157,5 +167,3 @@ def nearby_json(query: NearbyQuery) -> bytes:
             "results": find(query),
         }
     )
-    cache.set(key, body, CACHE_SECONDS)
-    return body

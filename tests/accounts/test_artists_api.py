@@ -63,3 +63,11 @@ def test_notifications_api_lists_only_mine_and_marks_read(api_as):
     assert api_as(bob).get("/api/v1/me/notifications/").json()["results"] == []
     result = api_as(alice).post("/api/v1/me/notifications/read/", {}, format="json").json()
     assert result == {"marked": 1, "unread_count": 0}
+
+
+def test_a_bad_page_size_is_a_400_naming_it(api):
+    for value in ("0", "101", "many"):
+        response = api.get(f"/api/v1/artists/?page_size={value}")
+        assert response.status_code == 400
+        assert "page_size" in response.json()["errors"]
+    assert api.get("/api/v1/artists/?page_size=5").status_code == 200

@@ -39,3 +39,12 @@ def test_readyz_is_503_and_names_what_is_down(client, monkeypatch):
 def test_readyz_reaches_the_real_broker(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert client.get("/readyz").json()["checks"]["broker"] == "ok"
+
+
+def test_unknown_api_paths_answer_json_and_pages_answer_html(client):
+    api = client.get("/api/v1/areas/not.a.slug/")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not found.", "code": "not_found", "errors": {}}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert b"find that page" in page.content

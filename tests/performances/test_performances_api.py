@@ -198,3 +198,9 @@ def test_stops_are_returned_in_time_order(api, artist):
     )
     body = api.get(f"/api/v1/performances/{performance.pk}/").json()
     assert [s["place_name"] for s in body["stops"]] == ["A", "B"]
+
+
+def test_a_wide_nearby_search_far_north_is_answered(api):
+    response = api.get("/api/v1/performances/nearby/?lat=77.09&lng=0&radius_km=40&when=today")
+    assert response.status_code == 200
+    assert response.json()["results"] == []

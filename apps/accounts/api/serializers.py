@@ -28,8 +28,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 class ArtistSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    home_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    avatar = serializers.ImageField(read_only=True, use_url=True)
+    home_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    avatar = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
     follower_count = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -86,7 +86,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationsReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=500)
+    # Ids are 64-bit; a bigger number is a bad request, not a database overflow.
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=500
+    )
 
 
 class NotificationsReadResultSerializer(serializers.Serializer):

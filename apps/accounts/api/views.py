@@ -46,7 +46,7 @@ class MyArtistView(APIView):
     """The signed-in user's artist profile: create it once, then edit it."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
 
     def _profile(self, request: Request) -> ArtistProfile:
         return get_object_or_404(ArtistProfile.objects.for_listing(), user=request.user)

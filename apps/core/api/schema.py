@@ -12,8 +12,12 @@ ERROR_SCHEMA = {
         "code": {"type": "string"},
         "errors": {
             "type": "object",
-            "additionalProperties": {"type": "array", "items": {}},
-            "description": "Reasons by field name; `non_field_errors` for the request as a whole.",
+            "additionalProperties": {"oneOf": [{"type": "array"}, {"type": "object"}]},
+            "description": (
+                "Reasons by field name; `non_field_errors` for the request as a whole. A field "
+                'holding a list or an object nests its errors by index or name: `{"stops": {"1": '
+                '{"lat": ["..."]}}}`.'
+            ),
         },
     },
 }
@@ -31,12 +35,13 @@ DESCRIPTIONS = {
 
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:  # noqa: ANN001
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    for path, methods in result.get("paths", {}).items():
-        for operation in methods.values():
-            # Any operation can meet bad input, a rate limit, or a bad or missing token.
-            codes = ["400", "429", "401", "403"]
-            if "{" in path:
-                codes.append("404")
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            # Any operation can meet bad input, a rate limit, a bad or missing token, or
+            # something missing (an object, your artist profile, a cursor that is stale).
+            codes = ["400", "429", "401", "403", "404"]
+            if method.lower() in {"post", "put", "patch", "delete"}:
+                codes.append("409")
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

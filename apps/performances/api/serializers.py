@@ -21,7 +21,7 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class StopSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Stop
@@ -48,7 +48,7 @@ class PositionSerializer(serializers.Serializer):
 
 class PerformanceSerializer(serializers.ModelSerializer):
     artist = ArtistRefSerializer(read_only=True)
-    genre = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    genre = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     stops = StopSerializer(many=True, read_only=True)
     position = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -128,6 +128,17 @@ class NearbyResultSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class NearbyEchoSerializer(serializers.Serializer):
+    """The query as answered: the point rounded to its ~100 m tile, defaults filled in."""
+
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    radius_km = serializers.FloatField()
+    when = serializers.ChoiceField(choices=["now", "today", "upcoming"])
+    genre = serializers.CharField(allow_null=True)
+    area = serializers.CharField(allow_null=True)
+
+
 class NearbyResponseSerializer(serializers.Serializer):
-    query = NearbyQuerySerializer()
+    query = NearbyEchoSerializer()
     results = NearbyResultSerializer(many=True)

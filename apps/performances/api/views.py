@@ -60,7 +60,7 @@ class PerformanceViewSet(viewsets.ModelViewSet):
     """Performances and their routes: plan, go live, move, end, like."""
 
     serializer_class = PerformanceSerializer
-    permission_classes = [IsArtist, IsPerformanceOwnerOrReadOnly]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsArtist, IsPerformanceOwnerOrReadOnly]
     filterset_class = PerformanceFilter
     pagination_class = PerformancePagination
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
@@ -98,6 +98,10 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         performance = services.update_performance(performance, actor=request.user, **data.validated_data)
         return self._read(performance)
+
+    @extend_schema(request=PerformanceWriteSerializer(partial=True), responses=PerformanceSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         services.delete_performance(self.get_object(), actor=request.user)
