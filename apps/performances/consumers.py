@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
@@ -73,8 +74,6 @@ class MapConsumer(SnapshotConsumer):
         self.joined = groups
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        import orjson
-
         try:
             data = orjson.loads(text_data or bytes_data or b"")
         except orjson.JSONDecodeError:

@@ -4,7 +4,7 @@ import math
 from datetime import datetime, timedelta
 
 from django.db import connection, models
-from django.db.models import F, Q, Value
+from django.db.models import F, Min, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -93,6 +93,14 @@ class PerformanceQuerySet(models.QuerySet):
 
     def of_artist(self, artist) -> PerformanceQuerySet:  # noqa: ANN001
         return self.filter(artist=artist)
+
+    def next_first(self, now: datetime) -> PerformanceQuerySet:
+        """Those with a stop still to come, soonest first."""
+        return (
+            self.annotate(next_start=Min("stops__starts_at", filter=Q(stops__ends_at__gt=now)))
+            .filter(next_start__isnull=False)
+            .order_by("next_start", "id")
+        )
 
     def with_related(self) -> PerformanceQuerySet:
         return self.select_related("artist", "genre").prefetch_related("stops__area")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import ArtistProfile
@@ -61,8 +62,8 @@ def performance_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         Performance.objects.active()
         .of_artist(performance.artist)
         .exclude(pk=performance.pk)
-        .with_related()
-        .order_by("created_at")[:3]
+        .next_first(timezone.now())
+        .with_related()[:3]
     )
     return render(
         request, "performances/performance_detail.html", _detail_context(request, performance, upcoming)
@@ -178,9 +179,9 @@ def _edited_formset(request: HtmxHttpRequest, editing: str):  # noqa: ANN202
     if editing == "add" and len(rows) < StopFormSet.max_num:
         rows.append({})
     elif editing.startswith("remove-") and len(rows) > 1:
-        index = int(editing.removeprefix("remove-") or -1)
-        if 0 <= index < len(rows):
-            rows.pop(index)
+        index = editing.removeprefix("remove-")
+        if index.isdigit() and int(index) < len(rows):
+            rows.pop(int(index))
     return StopFormSet(initial=rows, prefix=prefix)
 
 

@@ -146,3 +146,23 @@ def test_the_map_filters_swap_only_the_results_with_htmx(client, artist):
     plan(artist, -5)
     html = client.get(reverse("map"), {"when": "now"}, HTTP_HX_REQUEST="true").content.decode()
     assert html.strip().startswith('<section id="results"')
+
+
+def test_a_malformed_remove_button_value_changes_nothing(client_as, artist):
+    data = {
+        "title": "X",
+        **management(2),
+        **stop_fields(0, "2030-05-01T18:00", "2030-05-01T19:00"),
+        **stop_fields(1, "2030-05-01T19:30", "2030-05-01T20:30"),
+        "edit_route": "remove-x",
+    }
+    html = client_as(artist.user).post(reverse("performance-create"), data).content.decode()
+    assert html.count("<fieldset") == 2
+
+
+def test_the_performance_page_lists_the_artists_next_performances_soonest_first(client, artist):
+    current = plan(artist, -5, title="Now")
+    plan(artist, 600, title="Later")
+    plan(artist, 120, title="Sooner")
+    html = client.get(current.get_absolute_url()).content.decode()
+    assert html.index("Sooner") < html.index("Later")
