@@ -10,6 +10,7 @@ CURATOR_PERMISSIONS = {
     ("performances", "genre"): ("add", "change", "delete", "view"),
     ("performances", "area"): ("add", "change", "delete", "view"),
     ("accounts", "artistprofile"): ("change", "view"),
+    ("performances", "performance"): ("view",),
 }
 VENUE_STAFF_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("performances", "genre"): ("view",),

@@ -166,3 +166,16 @@ def test_the_performance_page_lists_the_artists_next_performances_soonest_first(
     plan(artist, 120, title="Sooner")
     html = client.get(current.get_absolute_url()).content.decode()
     assert html.index("Sooner") < html.index("Later")
+
+
+def test_curators_see_performances_in_the_admin_but_cannot_change_them(client_as, artist):
+    from apps.accounts.roles import CURATORS
+
+    performance = plan(artist, 0)
+    curator = UserFactory(group=CURATORS)
+    client = client_as(curator)
+    assert client.get("/admin/performances/performance/").status_code == 200
+    page = client.get(f"/admin/performances/performance/{performance.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="title"' not in page.content
+    assert client.post(f"/admin/performances/performance/{performance.pk}/delete/").status_code == 403

@@ -1,7 +1,15 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from apps.accounts.roles import CURATOR_PERMISSIONS, CURATORS, VENUE_STAFF, VENUE_STAFF_PERMISSIONS
+# Frozen as they were when this migration was written; later grants are later migrations.
+CURATORS = "curators"
+VENUE_STAFF = "venue staff"
+CURATOR_PERMISSIONS = {
+    ("performances", "genre"): ("add", "change", "delete", "view"),
+    ("performances", "area"): ("add", "change", "delete", "view"),
+    ("accounts", "artistprofile"): ("change", "view"),
+}
+VENUE_STAFF_PERMISSIONS = {("performances", "genre"): ("view",)}
 
 
 def grant(apps, group_name, table):
