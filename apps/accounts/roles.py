@@ -5,16 +5,7 @@ from __future__ import annotations
 CURATORS = "curators"
 VENUE_STAFF = "venue staff"
 
-# (app_label, model) -> actions; later apps extend these in their own migrations.
-CURATOR_PERMISSIONS = {
-    ("performances", "genre"): ("add", "change", "delete", "view"),
-    ("performances", "area"): ("add", "change", "delete", "view"),
-    ("accounts", "artistprofile"): ("change", "view"),
-    ("performances", "performance"): ("view",),
-}
-VENUE_STAFF_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("performances", "genre"): ("view",),
-}
+# What each group may do is granted by migrations (accounts 0002, performances 0003, ...).
 
 
 def in_group(user, name: str) -> bool:  # noqa: ANN001
