@@ -112,3 +112,4 @@ class StopFactory(factory.django.DjangoModelFactory):
     place_name = "Praça do Comércio"
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=10))
     ends_at = factory.LazyAttribute(lambda stop: stop.starts_at + timedelta(hours=1))
+    performance_status = factory.LazyAttribute(lambda stop: stop.performance.status)

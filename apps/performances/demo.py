@@ -200,6 +200,7 @@ def load_performances() -> int:
                 area=smallest_containing(areas, lat, lng),
                 starts_at=start,
                 ends_at=start + timedelta(minutes=minutes),
+                performance_status=performance.status,
             )
             start += timedelta(minutes=minutes + 15)
         refreshed += 1

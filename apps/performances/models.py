@@ -115,6 +115,11 @@ class Stop(models.Model):
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="stops")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # A copy of the performance's status, kept by the services: nearby filters on it
+    # without joining every performance.
+    performance_status = models.CharField(
+        max_length=10, choices=PerformanceStatus.choices, default=PerformanceStatus.SCHEDULED, editable=False
+    )
 
     objects = StopQuerySet.as_manager()
 

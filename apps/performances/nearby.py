@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,6 @@ from .models import Performance, Stop
 from .querysets import bounding_box
 
 TILE_DEG = 0.001
-CACHE_SECONDS = 30
 MAX_RESULTS = 100
 # With at most five stops a performance, this many stops always hold 100 performances.
 MAX_STOP_ROWS = MAX_RESULTS * 5
@@ -135,6 +135,8 @@ def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
 def nearby_json(query: NearbyQuery) -> bytes:
     """The API's answer as JSON bytes, from the tile cache when it is fresh."""
     query = query.rounded()
+    if settings.NEARBY_CACHE_SECONDS <= 0:
+        return _answer(query)
     try:
         cells = query.cells()
     except ValueError:
@@ -149,7 +151,7 @@ def nearby_json(query: NearbyQuery) -> bytes:
     if cached is not None:
         return cached
     body = _answer(query)
-    cache.set(key, body, CACHE_SECONDS)
+    cache.set(key, body, settings.NEARBY_CACHE_SECONDS)
     return body
 
 

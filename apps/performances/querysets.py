@@ -66,10 +66,10 @@ class StopQuerySet(models.QuerySet):
     def happening(self, when: str, now: datetime) -> StopQuerySet:
         """`now`: playing at this moment (or any stop not yet over, for a live performance);
         `today`: not over and starting before midnight; `upcoming`: not started yet."""
-        active = self.filter(performance__status__in=ACTIVE)
+        active = self.filter(performance_status__in=ACTIVE)
         if when == "now":
             return active.filter(
-                Q(starts_at__lte=now, ends_at__gt=now) | Q(performance__status="live", ends_at__gt=now)
+                Q(starts_at__lte=now, ends_at__gt=now) | Q(performance_status="live", ends_at__gt=now)
             )
         if when == "today":
             return active.filter(ends_at__gt=now, starts_at__lt=end_of_today(now))

@@ -155,6 +155,7 @@ def _save_stops(performance: Performance, route: Sequence[StopData], *, first_or
                 area=smallest_containing(areas, stop.lat, stop.lng),
                 starts_at=stop.starts_at,
                 ends_at=stop.ends_at,
+                performance_status=performance.status,
             )
             for index, stop in enumerate(route)
         ]
@@ -242,6 +243,11 @@ def delete_performance(performance: Performance, *, actor: User) -> None:
     events.performance_removed(performance_id, cells)
 
 
+def _save_status(performance: Performance) -> None:
+    performance.save()
+    performance.stops.update(performance_status=performance.status)
+
+
 def _transition(performance: Performance, actor: User, allowed: set[str], verb: str) -> Performance:
     _check_owner(performance, actor)
     performance = Performance.objects.select_for_update().select_related("artist").get(pk=performance.pk)
@@ -285,7 +291,7 @@ def go_live(performance: Performance, *, actor: User, now: datetime | None = Non
     )
     try:
         with transaction.atomic():
-            performance.save()
+            _save_status(performance)
     except IntegrityError as exc:
         # Two "go live" requests raced; the database's one-live rule picked one.
         raise Conflict(
@@ -302,7 +308,7 @@ def end_performance(performance: Performance, *, actor: User, now: datetime | No
     performance = _transition(performance, actor, {PerformanceStatus.LIVE}, "end (only a live one can)")
     performance.status = PerformanceStatus.COMPLETED
     performance.ended_at = now or timezone.now()
-    performance.save()
+    _save_status(performance)
     events.performance_changed(performance, "performance.ended")
     return performance
 
@@ -314,7 +320,7 @@ def cancel_performance(performance: Performance, *, actor: User) -> Performance:
         performance, actor, {PerformanceStatus.SCHEDULED}, "be cancelled (only a scheduled one can)"
     )
     performance.status = PerformanceStatus.CANCELLED
-    performance.save()
+    _save_status(performance)
     events.performance_changed(performance, "performance.ended")
     return performance
 

@@ -372,6 +372,8 @@ DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
 # --- product rules ----------------------------------------------------------------------
+# How long a nearby answer is served from the tile cache; 0 turns the cache off.
+NEARBY_CACHE_SECONDS = env.int("NEARBY_CACHE_SECONDS", default=30)
 CITY_NAME = env.str("CITY_NAME", default="Lisbon")
 MAX_RADIUS_KM = 50
 DEFAULT_RADIUS_KM = 5

@@ -41,6 +41,7 @@ def build_city(seed: int, performances: int = 150):
                     place_name=f"Corner {order}",
                     starts_at=start,
                     ends_at=start + length,
+                    performance_status=status,
                 )
             )
             start += length + timedelta(minutes=rng.randint(0, 60))

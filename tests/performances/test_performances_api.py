@@ -180,6 +180,7 @@ def test_stops_are_returned_in_time_order(api, artist):
     performance = Performance.objects.create(artist=artist, title="X")
     Stop.objects.create(
         performance=performance,
+        performance_status=performance.status,
         order=2,
         lat=1,
         lng=1,
@@ -189,6 +190,7 @@ def test_stops_are_returned_in_time_order(api, artist):
     )
     Stop.objects.create(
         performance=performance,
+        performance_status=performance.status,
         order=1,
         lat=1,
         lng=1,

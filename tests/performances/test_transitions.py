@@ -92,3 +92,16 @@ def test_ending_keeps_the_performance_as_history(artist):
     assert ended.status == PerformanceStatus.COMPLETED
     assert ended.ended_at is not None
     assert ended.stops.count() == 1
+
+
+def test_each_stop_keeps_its_performances_status_through_every_transition(artist):
+    performance = plan(artist, 0)
+    statuses = lambda: set(performance.stops.values_list("performance_status", flat=True))  # noqa: E731
+    assert statuses() == {"scheduled"}
+    services.go_live(performance, actor=artist.user)
+    assert statuses() == {"live"}
+    services.end_performance(performance, actor=artist.user)
+    assert statuses() == {"completed"}
+    cancelled = plan(artist, 600)
+    services.cancel_performance(cancelled, actor=artist.user)
+    assert set(cancelled.stops.values_list("performance_status", flat=True)) == {"cancelled"}

@@ -1,0 +1,422 @@
+"""Nearby at 2 km over 1,000,000 stops in PostgreSQL: the SQL alone, then over HTTP.
+
+    .venv/bin/python bench/nearby.py [--stops 1000000] [--duration 10]
+
+Loads a throwaway database with stops clustered like a city (hot spots around Lisbon's
+centre plus a thin background, times spread over +/- 30 days), then measures:
+  - the SQL Django sends for one nearby answer, through pgbench at random points;
+  - GET /api/v1/performances/nearby/ through gunicorn (WSGI, production settings) with
+    the tile cache off (every request computed), with it on (a few points, answered from
+    Redis), and a constant view as the floor; pinned (server CPU 0, wrk CPU 1) and on
+    the whole box.
+Prints a markdown table (also bench/results/nearby.md). Needs PostgreSQL and Redis on
+127.0.0.1, wrk and pgbench. Talks only to 127.0.0.1 and cleans up after itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import http_serving as common  # noqa: E402 - the shared server, wrk and database helpers
+
+DB = "encore_bench_nearby"
+CENTRE = (38.7139, -9.1394)
+RADIUS_KM = 2
+RESULTS = common.ROOT / "bench" / "results" / "nearby.md"
+
+WRK_POINTS = r"""
+-- Each request asks about its own point (so no two share a cache tile), or one of a few
+-- fixed points (so the tile cache answers), and comes from its own client address.
+local hot = {HOT}
+local fixed = {FIXED}
+local counter = 0
+math.randomseed(os.time() + (tonumber(tid) or 0))
+
+
+function request()
+  counter = counter + 1
+  local lat, lng
+  if #fixed > 0 then
+    local p = fixed[(counter % #fixed) + 1]
+    lat, lng = p[1], p[2]
+  else
+    local h = hot[math.random(#hot)]
+    lat = h[1] + (math.random() - 0.5) * 0.03
+    lng = h[2] + (math.random() - 0.5) * 0.04
+  end
+  local query = "/api/v1/performances/nearby/?lat=%.6f&lng=%.6f&radius_km=2&when=today"
+  local path = string.format(query, lat, lng)
+  return wrk.format("GET", path)
+end
+
+local codes = {}
+local threads = {}
+function setup(thread)
+  thread:set("tid", tostring(math.random(1, 1000000)))
+  table.insert(threads, thread)
+end
+
+function response(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  -- done() runs in its own Lua state: the counts live in each thread's.
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("codes") or {}) do
+      io.write(string.format("STATUS %d %d\n", status, count))
+    end
+  end
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"status": %d, "timeout": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+WRK_CONSTANT = r"""
+function request() return wrk.format("GET", "/healthz") end
+""" + WRK_POINTS[WRK_POINTS.index("local codes") :]
+
+
+def hot_spots(rng: random.Random, count: int = 20) -> list[tuple[float, float, float]]:
+    """(lat, lng, spread in degrees) of busy squares around the centre."""
+    return [
+        (CENTRE[0] + rng.gauss(0, 0.025), CENTRE[1] + rng.gauss(0, 0.035), rng.uniform(0.002, 0.008))
+        for _ in range(count)
+    ]
+
+
+def generate(total_stops: int, seed: int = 7):  # noqa: ANN201
+    """Artists, performances and stops as rows for COPY."""
+    rng = random.Random(seed)
+    spots = hot_spots(rng)
+    now = datetime.now(UTC)
+    artists = 4000
+    performances, stops = [], []
+    live_artists: set[int] = set()
+    pid = 0
+    while len(stops) < total_stops:
+        pid += 1
+        artist = rng.randint(1, artists)
+        start = now + timedelta(minutes=rng.randint(-30 * 24 * 60, 30 * 24 * 60))
+        n = min(rng.randint(1, 5), total_stops - len(stops))
+        if rng.random() < 0.8:
+            lat0, lng0, spread = rng.choice(spots)
+            lat, lng = rng.gauss(lat0, spread), rng.gauss(lng0, spread * 1.3)
+        else:
+            lat, lng = CENTRE[0] + rng.uniform(-0.07, 0.07), CENTRE[1] + rng.uniform(-0.09, 0.09)
+        t = start
+        rows = []
+        for order in range(1, n + 1):
+            length = timedelta(minutes=rng.randint(30, 90))
+            rows.append((pid, order, lat, lng, f"Corner {order}", t, t + length))
+            t += length + timedelta(minutes=rng.randint(0, 45))
+            lat, lng = lat + rng.gauss(0, 0.002), lng + rng.gauss(0, 0.002)
+        end = rows[-1][6]
+        if end < now:
+            status = "cancelled" if rng.random() < 0.05 else "completed"
+        elif start <= now and artist not in live_artists:
+            status = "live"
+            live_artists.add(artist)
+        else:
+            status = "scheduled"
+        performances.append((pid, artist, f"Set {pid}", status, now))
+        stops.extend(rows)
+    return artists, performances, stops, spots
+
+
+def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]]:
+    import psycopg
+
+    artists, performances, stops, spots = generate(total_stops)
+    with psycopg.connect(database_url, autocommit=True) as conn, conn.cursor() as cur:
+        with cur.copy(
+            "COPY accounts_user (id, password, is_superuser, is_staff, is_active, date_joined, email,"
+            " display_name, radius_km) FROM STDIN"
+        ) as copy:
+            for n in range(1, artists + 1):
+                copy.write_row((n, "!", False, False, True, datetime.now(UTC), f"a{n}@bench.local", "", 5))
+        with cur.copy(
+            "COPY accounts_artistprofile (id, user_id, stage_name, slug, bio, avatar, instagram_url,"
+            " spotify_url, youtube_url, website_url, payout_status, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            now = datetime.now(UTC)
+            for n in range(1, artists + 1):
+                copy.write_row(
+                    (
+                        n,
+                        n,
+                        f"Artist {n}",
+                        f"artist-{n}",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "not_connected",
+                        now,
+                        now,
+                    )
+                )
+        with cur.copy(
+            "COPY performances_performance (id, artist_id, title, description, status, like_count,"
+            " view_count, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for pid, artist, title, status, now in performances:
+                copy.write_row((pid, artist, title, "", status, 0, 0, now, now))
+        with cur.copy(
+            'COPY performances_stop (performance_id, "order", lat, lng, place_name, starts_at, ends_at,'
+            " performance_status) FROM STDIN"
+        ) as copy:
+            status_of = {pid: status for pid, _, _, status, _ in performances}
+            for row in stops:
+                copy.write_row((*row, status_of[row[0]]))
+        for table in ("accounts_user", "accounts_artistprofile", "performances_performance"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        cur.execute("ANALYZE")
+    return spots
+
+
+def sql_for(points: list[tuple[float, float]], database_url: str) -> tuple[list[str], str]:
+    """The exact SQL Django sends for these nearby questions, and EXPLAIN ANALYZE of one."""
+    os.environ.update(common.base_env(database_url, use_redis=False))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    sys.path.insert(0, str(common.ROOT))
+    import django
+
+    django.setup()
+    import psycopg
+    from django.db import connection
+
+    from apps.performances.models import Stop
+    from apps.performances.nearby import MAX_STOP_ROWS
+
+    now = datetime.now(UTC)
+    statements = []
+    with psycopg.connect(database_url) as conn:
+        cursor = psycopg.ClientCursor(conn)
+        for lat, lng in points:
+            qs = Stop.objects.happening("today", now).near(lat, lng, RADIUS_KM * 1000)
+            qs = qs.values("id", "performance_id", "lat", "lng", "distance_m")[:MAX_STOP_ROWS]
+            sql, params = qs.query.sql_with_params()
+            statements.append(cursor.mogrify(sql, params) + ";")
+        plan = "\n".join(
+            row[0] for row in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statements[0].rstrip(";"))
+        )
+    connection.close()
+    return statements, plan
+
+
+def pgbench(statements: list[str], database: str, seconds: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for n, statement in enumerate(statements):
+            path = Path(folder) / f"q{n}.sql"
+            path.write_text(statement + "\n")
+            files += ["-f", str(path)]
+        done = subprocess.run(
+            [
+                "pgbench",
+                "-n",
+                "-h",
+                common.HOST,
+                "-U",
+                "postgres",
+                "-c",
+                "1",
+                "-T",
+                str(seconds),
+                *files,
+                database,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
+    out = done.stdout
+    latency = float(out.split("latency average = ")[1].split(" ms")[0])
+    tps = float(out.split("tps = ")[1].split(" ")[0])
+    return {"latency_ms": latency, "tps": tps}
+
+
+def wrk_points(script: str, url: str, seconds: int, connections: int, pin: str | None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", handle.name, url]
+        if pin is not None:
+            argv = ["taskset", "-c", pin, *argv]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 30)
+    finally:
+        os.unlink(handle.name)
+    codes = {
+        int(parts[1]): int(parts[2])
+        for parts in (line.split() for line in done.stdout.splitlines())
+        if parts[:1] == ["STATUS"]
+    }
+    for line in done.stdout.splitlines():
+        if line.startswith("WRKJSON "):
+            figures = json.loads(line.removeprefix("WRKJSON "))
+            figures["codes"] = codes
+            figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+            return figures
+    raise common.BenchError(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
+
+
+def lua_list(points) -> str:  # noqa: ANN001
+    return "{" + ", ".join(f"{{{p[0]:.6f}, {p[1]:.6f}}}" for p in points) + "}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stops", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=10, choices=range(3, 61), metavar="SECONDS")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    for tool in ("wrk", "pgbench"):
+        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+            print(f"{tool} is needed: apt-get install -y {'wrk' if tool == 'wrk' else 'postgresql-client'}")
+            return 2
+    if not (common.reachable(common.PG_PORT) and common.redis_answers()):
+        print("PostgreSQL and Redis must answer on 127.0.0.1:5432 and :6379")
+        return 2
+
+    database_url = f"postgres://postgres@{common.HOST}:{common.PG_PORT}/{DB}"
+    logdir = Path(tempfile.mkdtemp(prefix="encore-bench-"))
+    rows: list[tuple] = []
+    with common.pg_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB}"')
+    try:
+        env = common.base_env(database_url, use_redis=True)
+        # The bench measures nearby, not the rate limit; the limit still does its Redis work.
+        env["API_THROTTLE_ANON"] = "100000000/min"
+        started = time.monotonic()
+        common.manage(env, "migrate", "--no-input", timeout=600)
+        spots = load(database_url, args.stops)
+        load_seconds = time.monotonic() - started
+        rng = random.Random(11)
+        sample = [(lat + rng.uniform(-0.015, 0.015), lng + rng.uniform(-0.02, 0.02)) for lat, lng, _ in spots]
+        statements, plan = sql_for(sample, database_url)
+        sql = pgbench(statements, DB, args.duration)
+        fixed = sample[:20]
+        hot = lua_list([(lat, lng) for lat, lng, _ in spots])
+        scripts = {
+            "constant view (`/healthz`)": WRK_CONSTANT.replace("{HOT}", hot).replace("{FIXED}", "{}"),
+            "nearby, tile cache off": WRK_POINTS.replace("{HOT}", hot).replace("{FIXED}", "{}"),
+            "nearby, tile cache on (20 points)": WRK_POINTS.replace("{HOT}", hot).replace(
+                "{FIXED}", lua_list(fixed)
+            ),
+        }
+        for mode, workers, server_pin, wrk_pin in (("pinned", 1, "0", "1"), ("whole box", 2, None, None)):
+            for label, script in scripts.items():
+                cache_seconds = "0" if "off" in label else "30"
+                server = common.Server(
+                    key="gunicorn",
+                    label=f"gunicorn sync x{workers}",
+                    interface="WSGI",
+                    argv=[
+                        str(common.BIN / "gunicorn"),
+                        "config.wsgi:application",
+                        "--bind",
+                        f"{common.HOST}:{{port}}",
+                        "--no-control-socket",
+                        "--log-level",
+                        "warning",
+                        "-w",
+                        str(workers),
+                    ],
+                    env={"NEARBY_CACHE_SECONDS": cache_seconds, "LOG_LEVEL": "WARNING"},
+                )
+                running = common.Running(server, env, server_pin, logdir)
+                try:
+                    running.wait_ready()
+                    url = running.url("/")
+                    wrk_points(script, url, 2, args.connections, wrk_pin)  # warm-up
+                    figures = wrk_points(script, url, args.duration, args.connections, wrk_pin)
+                finally:
+                    running.stop()
+                failed = {code: n for code, n in figures["codes"].items() if code >= 400}
+                errors = sum(figures[k] for k in ("connect", "read", "write", "timeout"))
+                errors = (
+                    ", ".join(
+                        [f"{n}x{code}" for code, n in sorted(failed.items())]
+                        + ([f"{errors} socket"] if errors else [])
+                    )
+                    or "0"
+                )
+                rows.append(
+                    (
+                        mode,
+                        label,
+                        figures["rps"],
+                        figures["p50_us"] / 1000,
+                        figures["p95_us"] / 1000,
+                        figures["p99_us"] / 1000,
+                        errors,
+                    )
+                )
+    finally:
+        with contextlib.suppress(Exception), common.pg_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        with contextlib.suppress(Exception):
+            common.clean_redis()
+
+    out = io.StringIO()
+    out.write(f"# Nearby at {RADIUS_KM} km over {args.stops:,} stops\n\n")
+    out.write(
+        f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores; load {load_seconds:.0f} s\n"
+    )
+    out.write(
+        f"- SQL alone (pgbench, 1 client, {len(statements)} random points): "
+        f"**{sql['latency_ms']:.2f} ms** average, {sql['tps']:,.0f} queries/s\n"
+    )
+    out.write("- *SQL share*: the SQL's time as a share of one core's time per request (pinned runs)\n\n")
+    out.write(
+        "| run | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | vs constant view | SQL share |\n"
+    )
+    out.write("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    floors = {mode: rps for mode, label, rps, *_ in rows if label.startswith("constant")}
+    for mode, label, rps, p50, p95, p99, errors in rows:
+        share = f"{rps / floors[mode]:.2f}x"
+        sql_share = f"{sql['latency_ms'] * rps / 1000:.0%}" if mode == "pinned" and "nearby" in label else "-"
+        cells = [
+            mode,
+            label,
+            f"{rps:,.0f}",
+            f"{p50:.1f}",
+            f"{p95:.1f}",
+            f"{p99:.1f}",
+            str(errors),
+            share,
+            sql_share,
+        ]
+        out.write("| " + " | ".join(cells) + " |\n")
+    out.write("\nQuery plan of one nearby question:\n\n```\n" + plan + "\n```\n")
+    report = out.getvalue()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(report)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
