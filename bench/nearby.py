@@ -397,7 +397,7 @@ def main() -> int:
     floors = {mode: rps for mode, label, rps, *_ in rows if label.startswith("constant")}
     for mode, label, rps, p50, p95, p99, errors in rows:
         share = f"{rps / floors[mode]:.2f}x"
-        sql_share = f"{sql['latency_ms'] * rps / 1000:.0%}" if mode == "pinned" and "nearby" in label else "-"
+        sql_share = f"{sql['latency_ms'] * rps / 1000:.0%}" if mode == "pinned" and "off" in label else "-"
         cells = [
             mode,
             label,

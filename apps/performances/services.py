@@ -229,14 +229,9 @@ def update_performance(
 @transaction.atomic
 def delete_performance(performance: Performance, *, actor: User) -> None:
     """Delete a plan that never happened. Anything that went live stays as history."""
-    _check_owner(performance, actor)
-    performance = Performance.objects.select_for_update().get(pk=performance.pk)
-    if performance.status != PerformanceStatus.SCHEDULED:
-        raise Conflict(
-            f"Only a scheduled performance can be deleted; this one is {performance.status}.",
-            code="not_deletable",
-            field="status",
-        )
+    performance = _transition(
+        performance, actor, {PerformanceStatus.SCHEDULED}, "be deleted (only a scheduled one can)"
+    )
     cells = events.cells_of(performance)
     performance_id = performance.pk
     performance.delete()
