@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.core.clients import client_address
+
 
 def visitor_key(request: HttpRequest) -> str:
     """Who is looking, for counting: the user, or an anonymous hash that changes daily.
@@ -17,7 +19,7 @@ def visitor_key(request: HttpRequest) -> str:
         [
             settings.SECRET_KEY,
             timezone.now().date().isoformat(),
-            request.META.get("REMOTE_ADDR", ""),
+            client_address(request),
             request.headers.get("User-Agent", "")[:200],
         ]
     )

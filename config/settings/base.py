@@ -6,6 +6,7 @@ embedded default: SQLite, local-memory cache, in-memory channel layer, local fil
 background work run inline.
 """
 
+import logging
 from pathlib import Path
 
 import structlog
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -266,11 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.rate("API_THROTTLE_ANON", "120/min"),
         "user": env.rate("API_THROTTLE_USER", "600/min"),
@@ -331,6 +328,9 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="console")
 if LOG_FORMAT not in {"json", "console"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or console")
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# One line per request (request_finished, with the status); request_started only at DEBUG.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # apps.core.request_logging binds the client address
 # Lines from libraries that log through the standard library get the same fields.
 _FOREIGN_PRE_CHAIN = [
     structlog.contextvars.merge_contextvars,

@@ -1,23 +1,52 @@
 import pytest
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from apps.core.ratelimit import hit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_callers_are_throttled_with_retry_after(api, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "rate", "3/min", raising=False)
+@pytest.fixture
+def rates(settings):
+    def set_rates(anon: str = "120/min", user: str = "600/min") -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": anon, "user": user},
+        }
+
+    return set_rates
+
+
+def test_anonymous_callers_are_throttled_with_retry_after(api, rates):
+    rates(anon="3/min")
     statuses = [api.get("/api/v1/genres/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = api.get("/api/v1/genres/")
-    assert int(response["Retry-After"]) > 0
+    assert 0 < int(response["Retry-After"]) <= 60
     assert response.json()["code"] == "throttled"
 
 
-def test_signed_in_users_have_their_own_larger_allowance(api_as, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "rate", "1/min", raising=False)
-    monkeypatch.setattr(UserRateThrottle, "rate", "5/min", raising=False)
+def test_signed_in_users_have_their_own_larger_allowance(api_as, rates):
+    rates(anon="1/min", user="5/min")
     client = api_as(UserFactory())
     statuses = [client.get("/api/v1/genres/").status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+def test_refused_requests_do_not_count_against_the_caller():
+    start = 1_000_000 * 60.0
+    assert [hit("t", 2, 60, now=start + n) for n in range(2)] == [None, None]
+    assert all(hit("t", 2, 60, now=start + 2 + n) is not None for n in range(5))
+    # The next window starts with two requests in the previous one: half of them still
+    # count 30 s in, so one more fits and the next does not.
+    assert hit("t", 2, 60, now=start + 90) is None
+    assert hit("t", 2, 60, now=start + 90) is not None
+
+
+def test_the_limit_slides_instead_of_resetting_at_the_minute():
+    start = 1_000_000 * 60.0
+    for n in range(10):
+        assert hit("s", 10, 60, now=start + 50 + n * 0.1) is None
+    # A new fixed window began, but the last minute already holds ten requests.
+    wait = hit("s", 10, 60, now=start + 61)
+    assert wait is not None and 1 <= wait <= 60

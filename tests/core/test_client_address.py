@@ -1,22 +1,50 @@
 import pytest
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
+from django.test import RequestFactory
+
+from apps.core.clients import client_address
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_limit(api, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "rate", "2/min", raising=False)
+@pytest.fixture
+def strict_anon_rate(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "600/min"},
+    }
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_limit(api, strict_anon_rate):
     statuses = [
         api.get("/api/v1/genres/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)
     ]
     assert statuses == [200, 200, 429]
 
 
-def test_behind_one_load_balancer_the_client_is_the_last_forwarded_address(api, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "rate", "1/min", raising=False)
-    monkeypatch.setattr(api_settings, "NUM_PROXIES", 1)
+def test_behind_one_load_balancer_the_client_is_the_last_forwarded_address(api, settings, strict_anon_rate):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min", "user": "600/min"},
+    }
     first = api.get("/api/v1/genres/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.1")
     other_client = api.get("/api/v1/genres/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.2")
     same_client = api.get("/api/v1/genres/", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.1")
     assert (first.status_code, other_client.status_code, same_client.status_code) == (200, 200, 429)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.7", "10.0.0.1"),
+        (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        (2, "198.51.100.1, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
+        (3, "203.0.113.7", "203.0.113.7"),
+        (1, None, "10.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_the_configured_load_balancers(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", **extra)
+    assert client_address(request) == expected

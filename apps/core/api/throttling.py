@@ -1,0 +1,49 @@
+"""API throttling: one limit per caller, by kind of user, in one cache round trip."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from apps.core.clients import client_address
+from apps.core.ratelimit import hit
+
+if TYPE_CHECKING:  # DRF imports this module while it builds APIView
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'120/min' -> (120, 60)."""
+    count, period = rate.split("/")
+    return int(count), _PERIODS[period[0]]
+
+
+class ApiRateThrottle(BaseThrottle):
+    """Signed-in users by account at the `user` rate, everyone else by address at `anon`.
+
+    Replaces DRF's AnonRateThrottle + UserRateThrottle, which together cost four Redis
+    round trips and a pickled log of timestamps per request.
+    """
+
+    wait_seconds: float | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if user is not None and user.is_authenticated:
+            scope, ident = "user", f"u{user.pk}"
+        else:
+            scope, ident = "anon", client_address(request)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        if rate is None:
+            return True
+        limit, window = parse_rate(rate)
+        self.wait_seconds = hit(f"api:{scope}:{ident}", limit, window)
+        return self.wait_seconds is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds

@@ -1,0 +1,66 @@
+"""A sliding-window rate limit kept in the cache, in one round trip to Redis.
+
+The count of the current fixed window plus the previous window's count, weighted by how
+much of it still overlaps the sliding window, estimates the requests in the last
+`window` seconds (the approach most large rate limiters use). It costs two small
+counters per client, where a log of timestamps grows with the rate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+
+from django.core.cache import cache
+
+
+def _redis_client():  # noqa: ANN202
+    """The raw Redis client behind the default cache, or None for other backends."""
+    client = getattr(cache, "client", None)
+    get_client = getattr(client, "get_client", None)
+    return get_client(write=True) if get_client is not None else None
+
+
+def _counts(current_key: str, previous_key: str, window: int) -> tuple[int, int]:
+    """Count one request in the current window; return (current, previous) counts."""
+    redis = _redis_client()
+    if redis is not None:
+        current_key, previous_key = cache.make_key(current_key), cache.make_key(previous_key)
+        pipe = redis.pipeline(transaction=False)
+        pipe.incr(current_key)
+        pipe.expire(current_key, 2 * window)
+        pipe.get(previous_key)
+        current, _, previous = pipe.execute()
+        return int(current), int(previous or 0)
+    cache.add(current_key, 0, timeout=2 * window)
+    try:
+        current = cache.incr(current_key)
+    except ValueError:  # expired between the two calls
+        cache.set(current_key, 1, timeout=2 * window)
+        current = 1
+    return current, int(cache.get(previous_key) or 0)
+
+
+def hit(name: str, limit: int, window: int, *, now: float | None = None) -> float | None:
+    """Count a request against `limit` per `window` seconds for `name`.
+
+    Returns None when it is allowed, or the seconds to wait; a refused request does not
+    count against the client.
+    """
+    now = time.time() if now is None else now
+    number = int(now // window)
+    into = now - number * window
+    current_key = f"ratelimit:{name}:{number}"
+    current, previous = _counts(current_key, f"ratelimit:{name}:{number - 1}", window)
+    overlap = (window - into) / window
+    if previous * overlap + current <= limit:
+        return None
+    with contextlib.suppress(ValueError):  # the key expired meanwhile
+        cache.decr(current_key)
+    if current > limit:
+        # Full in this window alone: it frees up as this window ends.
+        return max(window - into, 1.0)
+    # The previous window's share fades linearly; wait until it has faded enough.
+    fade = window - into - (limit - current) * window / previous
+    return max(math.ceil(fade), 1.0)
