@@ -97,10 +97,14 @@ class MapConsumer(SnapshotConsumer):
         seqs = {group: current_seq(group) for group in self.joined}
         south, north, west, east = self.box
         now = timezone.now()
-        in_box = {"lat__gte": south, "lat__lte": north, "lng__gte": west, "lng__lte": east}
-        stops = Stop.objects.happening("today", now).filter(**in_box)
+        stops = Stop.objects.in_box(south, north, west, east).happening("today", now)
         ids = set(stops.values_list("performance_id", flat=True)[:1000])
-        positioned = {f"position_{field}": value for field, value in in_box.items()}
+        positioned = {
+            "position_lat__gte": south,
+            "position_lat__lte": north,
+            "position_lng__gte": west,
+            "position_lng__lte": east,
+        }
         ids |= set(Performance.objects.live().filter(**positioned).values_list("id", flat=True))
         performances = Performance.objects.with_related().filter(id__in=sorted(ids)[:MAX_SNAPSHOT])
         return {

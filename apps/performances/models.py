@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from .geo import parse_boundary
-from .querysets import AreaQuerySet, PerformanceQuerySet, StopQuerySet
+from .querysets import ACTIVE, AreaQuerySet, PerformanceQuerySet, StopQuerySet, grid_lat, grid_lng
 
 
 class Genre(models.Model):
@@ -106,6 +106,21 @@ class Performance(models.Model):
         return self.status in {PerformanceStatus.COMPLETED, PerformanceStatus.CANCELLED}
 
 
+def nearby_index(name: str, condition: Q) -> models.Index:
+    return models.Index(
+        grid_lat(),
+        grid_lng(),
+        "starts_at",
+        "ends_at",
+        "lat",
+        "lng",
+        "performance_id",
+        "id",
+        name=name,
+        condition=condition,
+    )
+
+
 class Stop(models.Model):
     performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="stops")
     order = models.PositiveSmallIntegerField()
@@ -126,9 +141,12 @@ class Stop(models.Model):
     class Meta:
         ordering = ["performance", "order"]
         indexes = [
-            # Nearby: a bounding box on latitude first, then longitude, then the time window.
-            models.Index(fields=["lat", "lng"], name="stop_lat_lng"),
-            models.Index(fields=["ends_at", "starts_at"], name="stop_window"),
+            # Nearby reads one grid square and one slice of start times per probe, and finds
+            # everything it returns inside the index (no table reads on PostgreSQL). Only
+            # scheduled and live stops are kept, so history does not grow it.
+            nearby_index("stop_nearby", Q(performance_status__in=ACTIVE)),
+            # Live performances also match by stops still to come, at any start time.
+            nearby_index("stop_nearby_live", Q(performance_status=PerformanceStatus.LIVE)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["performance", "order"], name="stop_order_unique"),

@@ -9,18 +9,21 @@ every cached answer that could contain it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import math
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .cells import Cell, cells_in_box
-from .models import Performance, Stop
+from .models import Area, Genre, Stop
 from .querysets import bounding_box
 
 TILE_DEG = 0.001
@@ -28,6 +31,10 @@ MAX_RESULTS = 100
 # With at most five stops a performance, this many stops always hold 100 performances.
 MAX_STOP_ROWS = MAX_RESULTS * 5
 WHEN = ("now", "today", "upcoming")
+FIRST_UPCOMING_RADIUS_M = 250
+MIN_RADIUS_KM = 0.05
+DEFAULT_RADIUS_KM = 2
+_SLUG = re.compile(r"[-a-zA-Z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,51 @@ class NearbyQuery:
     def cells(self) -> list[Cell]:
         return cells_in_box(*bounding_box(self.lat, self.lng, self.radius_m))
 
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> NearbyQuery:
+        """The API's query parameters, checked; a ValidationError names each bad one.
+
+        Plain code rather than a serializer: this is the hot path, and DRF's serializer
+        cost more than answering from the tile cache. The API documents the same rules
+        with NearbyQuerySerializer, built from these constants.
+        """
+        errors: dict[str, list[str]] = {}
+
+        def number(name: str, low: float, high: float, default: float | None = None) -> float:
+            raw = params.get(name, "")
+            if raw == "" and default is not None:
+                return default
+            if raw == "":
+                errors[name] = ["This parameter is required."]
+                return 0.0
+            try:
+                value = float(raw)
+            except ValueError:
+                errors[name] = ["A number is required."]
+                return 0.0
+            if not (math.isfinite(value) and low <= value <= high):
+                errors[name] = [f"Must be between {low:g} and {high:g}."]
+            return value
+
+        def slug(name: str, max_length: int) -> str:
+            value = params.get(name, "")
+            if len(value) > max_length:
+                errors[name] = [f"Use at most {max_length} characters."]
+            elif not _SLUG.fullmatch(value):
+                errors[name] = ["Use a slug: letters, numbers, hyphens and underscores."]
+            return value
+
+        lat = number("lat", -90, 90)
+        lng = number("lng", -180, 180)
+        radius_km = number("radius_km", MIN_RADIUS_KM, settings.MAX_RADIUS_KM, DEFAULT_RADIUS_KM)
+        when = params.get("when") or "now"
+        if when not in WHEN:
+            errors["when"] = [f"Choose one of {', '.join(WHEN)}."]
+        genre, area = slug("genre", 50), slug("area", 100)
+        if errors:
+            raise ValidationError(errors)
+        return cls(lat, lng, radius_km * 1000, when, genre, area)
+
 
 def _version_key(cell: Cell) -> str:
     return f"nearby:v:{cell[0]}:{cell[1]}"
@@ -75,65 +127,73 @@ def invalidate(cells: Iterable[Cell]) -> None:
 def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
     """Matching performances nearest first, each with its nearest matching stop."""
     now = now or timezone.now()
-    stops = Stop.objects.happening(query.when, now).near(query.lat, query.lng, query.radius_m)
+    genre_id = area_id = None
     if query.genre:
-        stops = stops.in_genre(query.genre)
+        genre_id = Genre.objects.filter(slug=query.genre).values_list("id", flat=True).first()
+        if genre_id is None:
+            return []
     if query.area:
-        stops = stops.in_area(query.area)
-    rows = stops.values(
-        "id", "performance_id", "lat", "lng", "place_name", "starts_at", "ends_at", "area__slug", "distance_m"
-    )[:MAX_STOP_ROWS]
-    nearest: dict[int, dict] = {}
-    for row in rows:
-        if row["performance_id"] not in nearest:
-            nearest[row["performance_id"]] = row
-            if len(nearest) == MAX_RESULTS:
-                break
-    performances = {
-        p["id"]: p
-        for p in Performance.objects.filter(id__in=nearest).values(
-            "id",
-            "title",
-            "status",
-            "like_count",
-            "position_lat",
-            "position_lng",
-            "genre__slug",
-            "artist__slug",
-            "artist__stage_name",
+        area_id = Area.objects.filter(slug=query.area).values_list("id", flat=True).first()
+        if area_id is None:
+            return []
+    radii = [query.radius_m]
+    if query.when == "upcoming":
+        # All of the future matches, so a wide search reads many rows: search a small
+        # circle first and widen it until it holds enough performances. Every performance
+        # outside a circle is farther away than a full hundred inside it.
+        radii = []
+        radius_m = FIRST_UPCOMING_RADIUS_M
+        while radius_m < query.radius_m:
+            radii.append(radius_m)
+            radius_m *= 2
+        radii.append(query.radius_m)
+    for radius_m in radii:
+        rows = Stop.objects.nearest(
+            query.lat,
+            query.lng,
+            radius_m,
+            query.when,
+            now,
+            genre_id=genre_id,
+            area_id=area_id,
+            limit=MAX_RESULTS,
+            candidates=MAX_STOP_ROWS,
         )
+        if len(rows) == MAX_RESULTS:
+            break
+    return [_result(row) for row in rows]
+
+
+def _result(row: dict) -> dict:
+    live = row["status"] == "live" and row["position_lat"] is not None
+    return {
+        "id": row["performance_id"],
+        "title": row["title"],
+        "status": row["status"],
+        "artist": {"slug": row["artist_slug"], "stage_name": row["artist_stage_name"]},
+        "genre": row["genre"],
+        "like_count": row["like_count"],
+        "position": {"lat": row["position_lat"], "lng": row["position_lng"]} if live else None,
+        "distance_m": round(row["distance_m"]),
+        "stop": {
+            "id": row["stop_id"],
+            "lat": row["lat"],
+            "lng": row["lng"],
+            "place_name": row["place_name"],
+            "area": row["area"],
+            "starts_at": row["starts_at"],
+            "ends_at": row["ends_at"],
+        },
+        "url": f"/performances/{row['performance_id']}/",
     }
-    results = []
-    for performance_id, stop in nearest.items():
-        p = performances[performance_id]
-        live = p["status"] == "live" and p["position_lat"] is not None
-        results.append(
-            {
-                "id": performance_id,
-                "title": p["title"],
-                "status": p["status"],
-                "artist": {"slug": p["artist__slug"], "stage_name": p["artist__stage_name"]},
-                "genre": p["genre__slug"],
-                "like_count": p["like_count"],
-                "position": {"lat": p["position_lat"], "lng": p["position_lng"]} if live else None,
-                "distance_m": round(stop["distance_m"]),
-                "stop": {
-                    "id": stop["id"],
-                    "lat": stop["lat"],
-                    "lng": stop["lng"],
-                    "place_name": stop["place_name"],
-                    "area": stop["area__slug"],
-                    "starts_at": stop["starts_at"],
-                    "ends_at": stop["ends_at"],
-                },
-                "url": f"/performances/{performance_id}/",
-            }
-        )
-    return results
 
 
 def nearby_json(query: NearbyQuery) -> bytes:
-    """The API's answer as JSON bytes, from the tile cache when it is fresh."""
+    """The API's answer as JSON bytes, from the tile cache when it is fresh.
+
+    The cached answer keeps the versions of the cells it was computed at; one read fetches
+    it with the cells' current versions, and any change since then means recompute.
+    """
     query = query.rounded()
     if settings.NEARBY_CACHE_SECONDS <= 0:
         return _answer(query)
@@ -142,16 +202,16 @@ def nearby_json(query: NearbyQuery) -> bytes:
     except ValueError:
         # Wide areas far from the equator span too many cells to version: answer afresh.
         return _answer(query)
-    versions = cache.get_many([_version_key(cell) for cell in cells])
-    fingerprint = orjson.dumps(
-        [query.lat, query.lng, query.radius_m, query.when, query.genre, query.area, sorted(versions.items())]
-    )
+    version_keys = [_version_key(cell) for cell in cells]
+    fingerprint = orjson.dumps([query.lat, query.lng, query.radius_m, query.when, query.genre, query.area])
     key = "nearby:" + hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    found = cache.get_many([key, *version_keys])
+    versions = [found.get(version_key, 0) for version_key in version_keys]
+    cached = found.get(key)
+    if cached is not None and cached[0] == versions:
+        return cached[1]
     body = _answer(query)
-    cache.set(key, body, settings.NEARBY_CACHE_SECONDS)
+    cache.set(key, (versions, body), settings.NEARBY_CACHE_SECONDS)
     return body
 
 

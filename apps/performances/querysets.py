@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from django.db import connection, models
+import psycopg
+from django.db import connection, connections, models
 from django.db.models import F, Min, Q, Value
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from .geo import EARTH_RADIUS_M, METRES_PER_DEGREE, contains
@@ -28,13 +31,27 @@ def smallest_containing(areas, lat: float, lng: float):  # noqa: ANN001, ANN201
 ACTIVE = ("scheduled", "live")
 
 
-def haversine_m(lat: float, lng: float, lat_field: str = "lat", lng_field: str = "lng"):
-    """Great-circle distance in metres from a point, as a database expression (SQLite and PostgreSQL)."""
-    dlat = Radians(F(lat_field) - Value(lat)) / 2
-    dlng = Radians(F(lng_field) - Value(lng)) / 2
-    a = Power(Sin(dlat), 2) + Cos(Radians(Value(lat))) * Cos(Radians(F(lat_field))) * Power(Sin(dlng), 2)
-    # Rounding can push `a` a hair past 1 for antipodal points; ASIN would then fail.
-    return Value(2 * EARTH_RADIUS_M) * ASin(Sqrt(Least(a, Value(1.0))))
+# Nearby's index: stops by 0.01-degree square (about 1.1 km) and start time.
+GRID_SCALE = 100
+# A stop is a set on a corner, not a residency: the services refuse longer ones, so a
+# stop still playing now started no earlier than this before now. Nearby's index relies
+# on it to bound the start times it reads.
+MAX_STOP_LENGTH = timedelta(hours=12)
+# A 2 km search covers about 30 squares; a 50 km one about 10,000.
+MAX_GRID_SQUARES = 1_000
+
+
+def grid_lat() -> Floor:
+    return Floor(F("lat") * Value(GRID_SCALE))
+
+
+def grid_lng() -> Floor:
+    return Floor(F("lng") * Value(GRID_SCALE))
+
+
+def grid_range(low: float, high: float) -> list[float]:
+    """The grid rows (or columns) from low to high, as the index stores them."""
+    return [float(n) for n in range(math.floor(low * GRID_SCALE), math.floor(high * GRID_SCALE) + 1)]
 
 
 def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
@@ -49,33 +66,110 @@ def end_of_today(now: datetime) -> datetime:
     return (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-class StopQuerySet(models.QuerySet):
-    def near(self, lat: float, lng: float, radius_m: float) -> StopQuerySet:
-        """Stops within radius_m of the point, nearest first, with `distance_m`.
+@dataclass(frozen=True)
+class TimeSlice:
+    """Stops starting after `starts_after` and before `starts_before` (or at it, when
+    `until_inclusive`), still on after `ends_after`; optionally only live performances'.
+    Each slice bounds the start time from below, so nearby's index reads a slice of time."""
 
-        The bounding box uses the (lat, lng) index; the exact distance then trims its corners.
-        """
-        south, north, west, east = bounding_box(lat, lng, radius_m)
+    starts_after: datetime
+    starts_before: datetime | None = None
+    until_inclusive: bool = False
+    ends_after: datetime | None = None
+    live_only: bool = False
+
+    def q(self) -> Q:
+        q = Q(starts_at__gt=self.starts_after)
+        if self.starts_before is not None:
+            lookup = "starts_at__lte" if self.until_inclusive else "starts_at__lt"
+            q &= Q(**{lookup: self.starts_before})
+        if self.ends_after is not None:
+            q &= Q(ends_at__gt=self.ends_after)
+        if self.live_only:
+            q &= Q(performance_status="live")
+        return q
+
+
+def time_slices(when: str, now: datetime) -> list[TimeSlice]:
+    """`now`: playing at this moment (or any stop not yet over, for a live performance);
+    `today`: not over and starting before midnight; `upcoming`: not started yet."""
+    earliest = now - MAX_STOP_LENGTH
+    if when == "now":
+        return [
+            TimeSlice(earliest, now, until_inclusive=True, ends_after=now),
+            # A live performance also shows by its stops still to come (it may run early).
+            TimeSlice(now, live_only=True),
+        ]
+    if when == "today":
+        return [TimeSlice(earliest, end_of_today(now), ends_after=now)]
+    if when == "upcoming":
+        return [TimeSlice(now)]
+    raise ValueError(f"unknown time filter {when!r}")
+
+
+class StopQuerySet(models.QuerySet):
+    def active(self) -> StopQuerySet:
+        """Stops of scheduled and live performances: the rows nearby's partial index holds."""
+        return self.filter(performance_status__in=ACTIVE)
+
+    def in_box(self, south: float, north: float, west: float, east: float) -> StopQuerySet:
+        """Stops inside a bounding box, found through the grid squares it covers."""
+        rows = grid_range(max(south, -90), min(north, 90))
+        columns = grid_range(max(west, -180), min(east, 180))
+        squares = {"grid_lat__in": rows}
+        # A wide box (a big radius, or far north) would list thousands of squares; past
+        # that the index narrows by row alone and longitude is checked inside it.
+        if len(rows) * len(columns) <= MAX_GRID_SQUARES:
+            squares["grid_lng__in"] = columns
         return (
-            self.filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
-            .annotate(distance_m=haversine_m(lat, lng))
-            .filter(distance_m__lte=radius_m)
-            .order_by("distance_m", "performance_id", "order")
+            self.alias(grid_lat=grid_lat(), grid_lng=grid_lng())
+            .filter(**squares)
+            .filter(lat__gte=south, lat__lte=north, lng__gte=west, lng__lte=east)
         )
 
     def happening(self, when: str, now: datetime) -> StopQuerySet:
-        """`now`: playing at this moment (or any stop not yet over, for a live performance);
-        `today`: not over and starting before midnight; `upcoming`: not started yet."""
-        active = self.filter(performance_status__in=ACTIVE)
-        if when == "now":
-            return active.filter(
-                Q(starts_at__lte=now, ends_at__gt=now) | Q(performance_status="live", ends_at__gt=now)
-            )
-        if when == "today":
-            return active.filter(ends_at__gt=now, starts_at__lt=end_of_today(now))
-        if when == "upcoming":
-            return active.filter(starts_at__gt=now)
-        raise ValueError(f"unknown time filter {when!r}")
+        """Stops in the time filter's slices (see time_slices). With two slices the result
+        is a union: call it after other filters."""
+        parts = [self.active().filter(part.q()) for part in time_slices(when, now)]
+        if len(parts) == 1:
+            return parts[0]
+        # Each part without the model's ordering, which would join performances.
+        return parts[0].order_by().union(*(part.order_by() for part in parts[1:]), all=True)
+
+    def nearest(
+        self,
+        lat: float,
+        lng: float,
+        radius_m: float,
+        when: str,
+        now: datetime,
+        *,
+        genre_id: int | None = None,
+        area_id: int | None = None,
+        limit: int,
+        candidates: int,
+    ) -> list[dict[str, Any]]:
+        """The `limit` performances with a stop matching the search nearest the point, each
+        with that stop and its distance, nearest first: one statement on SQLite and
+        PostgreSQL.
+
+        Hand-written SQL because this is nearby's hot path: building the same query
+        through the ORM took longer than running it. The nearest `candidates` stops are
+        ranked from the index alone (see Stop's indexes); only the winners touch the table.
+        """
+        connection = connections[self.db]
+        sql, params = _nearest_sql(connection, lat, lng, radius_m, time_slices(when, now), genre_id, area_id)
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, [*params, candidates, limit])
+            columns = [column[0] for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            for name in ("starts_at", "ends_at"):
+                # Selected as text (parsing it is cheaper than the drivers' datetime loaders):
+                # SQLite stores naive UTC, PostgreSQL answers in the connection's UTC.
+                value = datetime.fromisoformat(row[name])
+                row[name] = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return rows
 
     def in_genre(self, slug: str) -> StopQuerySet:
         return self.filter(performance__genre__slug=slug)
@@ -124,3 +218,114 @@ class PerformanceQuerySet(models.QuerySet):
         return self.filter(
             Q(title__icontains=text) | Q(description__icontains=text) | Q(artist__stage_name__icontains=text)
         )
+
+
+def _cursor(connection):  # noqa: ANN001, ANN202
+    """A cursor for nearby's statement. On PostgreSQL, psycopg's server-side binding cursor:
+    the statement's text is the same for every point (the values go as parameters), so
+    psycopg prepares it after a few runs (DATABASES' prepare_threshold) and PostgreSQL
+    stops planning it; planning cost as much as running it. Django's own cursors bind on
+    the client and are never prepared."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+def _distance_sql(lat: float, lng: float) -> tuple[str, list[float]]:
+    """haversine_m as SQL over the stop's lat/lng (CASE, not LEAST: SQLite has no LEAST)."""
+    a = (
+        "POWER(SIN(RADIANS(lat - %s) / 2), 2)"
+        " + COS(RADIANS(%s)) * COS(RADIANS(lat)) * POWER(SIN(RADIANS(lng - %s) / 2), 2)"
+    )
+    sql = f"({2 * EARTH_RADIUS_M!r} * ASIN(SQRT(CASE WHEN {a} > 1 THEN 1 ELSE {a} END)))"
+    # `a` appears twice in the expression.
+    return sql, [lat, lat, lng] * 2
+
+
+def _nearest_sql(
+    connection,  # noqa: ANN001
+    lat: float,
+    lng: float,
+    radius_m: float,
+    slices: list[TimeSlice],
+    genre_id: int | None,
+    area_id: int | None,
+) -> tuple[str, list[Any]]:
+    south, north, west, east = bounding_box(lat, lng, radius_m)
+    rows = grid_range(max(south, -90), min(north, 90))
+    columns = grid_range(max(west, -180), min(east, 180))
+    distance, distance_params = _distance_sql(lat, lng)
+    wide = len(rows) * len(columns) > MAX_GRID_SQUARES
+    square_params: list[Any] = []
+    if connection.vendor == "postgresql":
+        # Arrays as parameters keep the statement's text the same for every point.
+        square = f"FLOOR((lat * {GRID_SCALE})) = ANY(%s)"
+        square_params.append(rows)
+        if not wide:
+            square += f" AND FLOOR((lng * {GRID_SCALE})) = ANY(%s)"
+            square_params.append(columns)
+    else:
+        # SQLite has no arrays; numbers formatted here are safe to write into the SQL.
+        square = f"FLOOR((lat * {GRID_SCALE})) IN ({', '.join(f'{r:.1f}' for r in rows)})"
+        if not wide:
+            square += f" AND FLOOR((lng * {GRID_SCALE})) IN ({', '.join(f'{c:.1f}' for c in columns)})"
+    # Statuses are literals written exactly as in the partial indexes' conditions: that is
+    # how SQLite and PostgreSQL's planner tell that an index covers the query.
+    adapt = connection.ops.adapt_datetimefield_value
+    parts, params = [], []
+    for part in slices:
+        status = (
+            "performance_status = 'live'" if part.live_only else "performance_status IN ('scheduled', 'live')"
+        )
+        where = [status, square, "starts_at > %s"]
+        part_params: list[Any] = [*square_params, adapt(part.starts_after)]
+        if part.starts_before is not None:
+            where.append("starts_at <= %s" if part.until_inclusive else "starts_at < %s")
+            part_params.append(adapt(part.starts_before))
+        if part.ends_after is not None:
+            where.append("ends_at > %s")
+            part_params.append(adapt(part.ends_after))
+        where.append("lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s")
+        part_params += [south, north, west, east]
+        if area_id is not None:
+            where.append("area_id = %s")
+            part_params.append(area_id)
+        if genre_id is not None:
+            where.append("performance_id IN (SELECT id FROM performances_performance WHERE genre_id = %s)")
+            part_params.append(genre_id)
+        where.append(f"{distance} <= %s")
+        # Only numbers formatted here are interpolated; every value goes as a parameter.
+        select = f"SELECT id AS stop_id, performance_id, {distance} AS distance_m"
+        parts.append(f"{select} FROM performances_stop WHERE {' AND '.join(where)}")  # noqa: S608
+        params += [*distance_params, *part_params, *distance_params, radius_m]
+    # Stops of one performance are created in route order, so the id breaks ties like `order`.
+    sql = f"""
+        SELECT r.stop_id, r.performance_id, r.distance_m,
+               s.lat, s.lng, s.place_name, CAST(s.starts_at AS TEXT) AS starts_at,
+               CAST(s.ends_at AS TEXT) AS ends_at, area.slug AS area,
+               p.title, p.status, p.like_count, p.position_lat, p.position_lng,
+               genre.slug AS genre, artist.slug AS artist_slug, artist.stage_name AS artist_stage_name
+        FROM (
+            SELECT stop_id, performance_id, distance_m FROM (
+                SELECT stop_id, performance_id, distance_m,
+                       ROW_NUMBER() OVER (PARTITION BY performance_id ORDER BY distance_m, stop_id) AS nth
+                FROM (
+                    {" UNION ALL ".join(parts)}
+                    ORDER BY distance_m, performance_id, stop_id
+                    LIMIT %s
+                ) AS candidates
+            ) AS ranked
+            WHERE nth = 1
+            ORDER BY distance_m, performance_id, stop_id
+            LIMIT %s
+        ) AS r
+        JOIN performances_stop s ON s.id = r.stop_id
+        JOIN performances_performance p ON p.id = r.performance_id
+        JOIN accounts_artistprofile artist ON artist.id = p.artist_id
+        LEFT JOIN performances_genre genre ON genre.id = p.genre_id
+        LEFT JOIN performances_area area ON area.id = s.area_id
+        ORDER BY r.distance_m, r.performance_id, r.stop_id
+    """  # noqa: S608 - only the parts above are interpolated
+    return sql, params

@@ -18,7 +18,7 @@ from apps.core.errors import Conflict, RateLimited
 
 from . import events
 from .models import Area, Genre, Like, Performance, PerformanceStatus, Stop, View
-from .querysets import smallest_containing
+from .querysets import MAX_STOP_LENGTH, smallest_containing
 
 MAX_STOPS = 5
 TITLE_MAX = 100
@@ -107,6 +107,9 @@ def clean_route(stops: Sequence[Mapping[str, Any]]) -> list[StopData]:
         )
         if stop.ends_at <= stop.starts_at:
             raise ValidationError({"stops": f"{where}: ends_at must be after starts_at."})
+        if stop.ends_at - stop.starts_at > MAX_STOP_LENGTH:
+            hours = MAX_STOP_LENGTH // timedelta(hours=1)
+            raise ValidationError({"stops": f"{where}: a stop lasts at most {hours} hours."})
         if route:
             previous = route[-1]
             if stop.starts_at < previous.starts_at:

@@ -96,11 +96,18 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run through a server-side binding cursor (nearby's) are prepared once
+    # they have run this often on a connection, and planned once, not per run (their
+    # plan does not depend on the values); Django's own cursors are never prepared.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["prepare_threshold"] = 5
+    _options["options"] = (_options.get("options", "") + " -c plan_cache_mode=force_generic_plan").strip()
     if env.bool("DATABASE_POOL", default=False):
         # The ASGI process opens a connection per request without a pool.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"]["OPTIONS"] = {
-            "pool": {"min_size": 1, "max_size": env.positive_int("DATABASE_POOL_MAX_SIZE", 10)}
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": env.positive_int("DATABASE_POOL_MAX_SIZE", 10),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

@@ -4,6 +4,8 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.performances.geo import haversine
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 CENTRE = (38.7139, -9.1394)
 
 
-def build_city(seed: int, performances: int = 150):
+def build_city(seed: int, performances: int = 150, spread: float = 0.03):
     """Random performances of 1–5 stops around the centre, at random times and states."""
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
@@ -36,8 +38,8 @@ def build_city(seed: int, performances: int = 150):
                 Stop(
                     performance=performance,
                     order=order,
-                    lat=CENTRE[0] + rng.gauss(0, 0.03),
-                    lng=CENTRE[1] + rng.gauss(0, 0.04),
+                    lat=CENTRE[0] + rng.gauss(0, spread),
+                    lng=CENTRE[1] + rng.gauss(0, spread * 4 / 3),
                     place_name=f"Corner {order}",
                     starts_at=start,
                     ends_at=start + length,
@@ -85,6 +87,20 @@ def test_nearby_matches_brute_force(seed, when, radius_m):
     query = NearbyQuery(CENTRE[0], CENTRE[1], radius_m, when)
     got = [(r["id"], r["distance_m"]) for r in find(query, now=now)]
     assert got == brute_force(query, now)
+
+
+@pytest.mark.parametrize("when", ["now", "today", "upcoming"])
+def test_a_crowded_square_gives_the_nearest_hundred_like_brute_force(when):
+    # Hundreds of performances within a few hundred metres: upcoming finds its hundred
+    # in a small first circle and does not read the rest of the 8 km.
+    now = build_city(4, performances=260, spread=0.002)
+    query = NearbyQuery(CENTRE[0], CENTRE[1], 8000, when)
+    with CaptureQueriesContext(connection) as queries:
+        got = [(r["id"], r["distance_m"]) for r in find(query, now=now)]
+    assert got == brute_force(query, now)
+    if when == "upcoming":
+        assert len(got) == 100
+        assert len(queries) <= 3, "the search widened to the whole radius"
 
 
 def test_nearby_filters_by_genre():

@@ -140,3 +140,10 @@ def test_only_a_scheduled_performance_can_be_deleted(artist):
     plan = create(artist, route(600))
     services.delete_performance(plan, actor=artist.user)
     assert not Performance.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_stop_lasts_at_most_12_hours(artist):
+    assert_refused(
+        artist, [stop(timezone.now(), minutes=12 * 60 + 1)], "stops", "a stop lasts at most 12 hours"
+    )
+    create(artist, [stop(timezone.now(), minutes=12 * 60)])

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Area, Genre, Performance, PerformanceStatus, Stop
+from ..nearby import DEFAULT_RADIUS_KM, MIN_RADIUS_KM, WHEN
 from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
 
 
@@ -95,10 +96,14 @@ class LikeStateSerializer(serializers.Serializer):
 
 
 class NearbyQuerySerializer(serializers.Serializer):
+    """Documents nearby's parameters; NearbyQuery.from_params checks them on the hot path."""
+
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
-    radius_km = serializers.FloatField(min_value=0.05, max_value=settings.MAX_RADIUS_KM, default=2)
-    when = serializers.ChoiceField(choices=["now", "today", "upcoming"], default="now")
+    radius_km = serializers.FloatField(
+        min_value=MIN_RADIUS_KM, max_value=settings.MAX_RADIUS_KM, default=DEFAULT_RADIUS_KM
+    )
+    when = serializers.ChoiceField(choices=WHEN, default="now")
     genre = serializers.SlugField(required=False, allow_blank=True, max_length=50)
     area = serializers.SlugField(required=False, allow_blank=True, max_length=100)
 
@@ -134,7 +139,7 @@ class NearbyEchoSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lng = serializers.FloatField()
     radius_km = serializers.FloatField()
-    when = serializers.ChoiceField(choices=["now", "today", "upcoming"])
+    when = serializers.ChoiceField(choices=WHEN)
     genre = serializers.CharField(allow_null=True)
     area = serializers.CharField(allow_null=True)
 

@@ -154,16 +154,6 @@ class PerformanceViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["get"], permission_classes=[permissions.AllowAny], pagination_class=None)
     def nearby(self, request: Request) -> HttpResponse:
-        params = NearbyQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        q = params.validated_data
-        query = NearbyQuery(
-            lat=q["lat"],
-            lng=q["lng"],
-            radius_m=q["radius_km"] * 1000,
-            when=q["when"],
-            genre=q.get("genre") or "",
-            area=q.get("area") or "",
-        )
+        query = NearbyQuery.from_params(request.query_params)
         # Bytes straight from the cache: no serializer on the hot path.
         return HttpResponse(nearby_json(query), content_type="application/json")
