@@ -35,19 +35,25 @@ import http_serving as common  # noqa: E402 - the shared server, wrk and databas
 DB = "encore_bench_nearby"
 CENTRE = (38.7139, -9.1394)
 RADIUS_KM = 2
+WHENS = ("today", "now", "upcoming")
 RESULTS = common.ROOT / "bench" / "results" / "nearby.md"
 
 WRK_POINTS = r"""
 -- Each request asks about its own point (so no two share a cache tile), or one of a few
--- fixed points (so the tile cache answers), and comes from its own client address.
+-- fixed points (so the tile cache answers), and comes from its own client address (one
+-- load balancer in front, as in production), so the rate limit sees many callers.
 local hot = {HOT}
 local fixed = {FIXED}
 local counter = 0
 math.randomseed(os.time() + (tonumber(tid) or 0))
 
+function client()
+  counter = counter + 1
+  local t = tonumber(tid) or 1
+  return string.format("10.%d.%d.%d", t % 256, math.floor(counter / 256) % 256, counter % 256)
+end
 
 function request()
-  counter = counter + 1
   local lat, lng
   if #fixed > 0 then
     local p = fixed[(counter % #fixed) + 1]
@@ -59,10 +65,11 @@ function request()
   end
   local query = "/api/v1/performances/nearby/?lat=%.6f&lng=%.6f&radius_km=2&when=today"
   local path = string.format(query, lat, lng)
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, {["X-Forwarded-For"] = client()})
 end
 
-local codes = {}
+-- A global, so done() can read each thread's counts.
+codes = {}
 local threads = {}
 function setup(thread)
   thread:set("tid", tostring(math.random(1, 1000000)))
@@ -75,7 +82,6 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  -- done() runs in its own Lua state: the counts live in each thread's.
   for _, thread in ipairs(threads) do
     for status, count in pairs(thread:get("codes") or {}) do
       io.write(string.format("STATUS %d %d\n", status, count))
@@ -88,9 +94,11 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
 end
 """
-WRK_CONSTANT = r"""
-function request() return wrk.format("GET", "/healthz") end
-""" + WRK_POINTS[WRK_POINTS.index("local codes") :]
+WRK_CONSTANT = (
+    WRK_POINTS[: WRK_POINTS.index("function request()")]
+    + 'function request() return wrk.format("GET", "/healthz", {["X-Forwarded-For"] = client()}) end\n'
+    + WRK_POINTS[WRK_POINTS.index("-- A global") :]
+)
 
 
 def hot_spots(rng: random.Random, count: int = 20) -> list[tuple[float, float, float]]:
@@ -198,29 +206,38 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
     return spots
 
 
-def sql_for(points: list[tuple[float, float]], database_url: str) -> tuple[list[str], str]:
-    """The exact SQL Django sends for these nearby answers (one script per answer: the
-    ranking and then the details), and EXPLAIN ANALYZE of the first ranking."""
+def sql_for(points: list[tuple[float, float]], database_url: str) -> tuple[dict[str, list[str]], str]:
+    """The exact SQL Django sends for nearby answers at these points, one script per answer
+    for each time filter, and EXPLAIN ANALYZE of the first `today` answer."""
     os.environ.update(common.base_env(database_url, use_redis=False))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     sys.path.insert(0, str(common.ROOT))
     import django
 
     django.setup()
+    import psycopg
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from apps.performances.nearby import NearbyQuery, find
 
     now = datetime.now(UTC)
-    scripts = []
-    for lat, lng in points:
-        with CaptureQueriesContext(connection) as captured:
-            find(NearbyQuery(lat, lng, RADIUS_KM * 1000, "today"), now=now)
-        scripts.append("\n".join(query["sql"] + ";" for query in captured.captured_queries))
-    first = scripts[0].split(";\n")[0].rstrip(";")
+    scripts: dict[str, list[str]] = {}
+    statements: list[str] = []
+
+    def capture(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        # The statement with its values written in, as pgbench needs it.
+        statements.append(psycopg.ClientCursor(connection.connection).mogrify(sql, params))
+        return execute(sql, params, many, context)
+
+    for when in WHENS:
+        scripts[when] = []
+        for lat, lng in points:
+            statements.clear()
+            with connection.execute_wrapper(capture):
+                find(NearbyQuery(lat, lng, RADIUS_KM * 1000, when), now=now)
+            scripts[when].append("\n".join(statement + ";" for statement in statements))
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + first)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + scripts["today"][0].rstrip(";"))
         plan = "\n".join(row[0] for row in cursor.fetchall())
     connection.close()
     return scripts, plan
@@ -237,6 +254,9 @@ def pgbench(statements: list[str], database: str, seconds: int) -> dict:
             [
                 "pgbench",
                 "-n",
+                # Prepared, as the app's statement is: planned once, run many times.
+                "-M",
+                "prepared",
                 "-h",
                 common.HOST,
                 "-U",
@@ -308,8 +328,9 @@ def main() -> int:
         conn.execute(f'CREATE DATABASE "{DB}"')
     try:
         env = common.base_env(database_url, use_redis=True)
-        # The bench measures nearby, not the rate limit; the limit still does its Redis work.
-        env["API_THROTTLE_ANON"] = "100000000/min"
+        # One load balancer in front: each request's X-Forwarded-For names its client, so
+        # the rate limit does its work per caller, as in production, at its default rate.
+        env["TRUSTED_PROXY_COUNT"] = "1"
         started = time.monotonic()
         common.manage(env, "migrate", "--no-input", timeout=600)
         spots = load(database_url, args.stops)
@@ -317,7 +338,7 @@ def main() -> int:
         rng = random.Random(11)
         sample = [(lat + rng.uniform(-0.015, 0.015), lng + rng.uniform(-0.02, 0.02)) for lat, lng, _ in spots]
         statements, plan = sql_for(sample, database_url)
-        sql = pgbench(statements, DB, args.duration)
+        sql = {when: pgbench(statements[when], DB, args.duration) for when in WHENS}
         fixed = sample[:20]
         hot = lua_list([(lat, lng) for lat, lng, _ in spots])
         scripts = {
@@ -387,10 +408,21 @@ def main() -> int:
         f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores; load {load_seconds:.0f} s\n"
     )
     out.write(
-        f"- SQL alone (pgbench, 1 client, {len(statements)} random points): "
-        f"**{sql['latency_ms']:.2f} ms** average, {sql['tps']:,.0f} queries/s\n"
+        f"- SQL alone: the statements of one answer, prepared as the app's are (pgbench -M prepared, "
+        f"1 client, {len(sample)} random points near hot spots)\n\n"
     )
-    out.write("- *SQL share*: the SQL's time as a share of one core's time per request (pinned runs)\n\n")
+    out.write(
+        "| when | statements per answer | SQL ms per answer | answers/s |\n| --- | ---: | ---: | ---: |\n"
+    )
+    for when in WHENS:
+        per_answer = sum(len(script.split(";\n")) for script in statements[when]) / len(statements[when])
+        out.write(
+            f"| `{when}` | {per_answer:.1f} | **{sql[when]['latency_ms']:.2f}** | {sql[when]['tps']:,.0f} |\n"
+        )
+    out.write(
+        "\n- HTTP: `when=today`, 2 km. *SQL share*: the SQL's time as a share of one core's time"
+        " per request\n\n"
+    )
     out.write(
         "| run | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | vs constant view | SQL share |\n"
     )
@@ -398,7 +430,9 @@ def main() -> int:
     floors = {mode: rps for mode, label, rps, *_ in rows if label.startswith("constant")}
     for mode, label, rps, p50, p95, p99, errors in rows:
         share = f"{rps / floors[mode]:.2f}x"
-        sql_share = f"{sql['latency_ms'] * rps / 1000:.0%}" if mode == "pinned" and "off" in label else "-"
+        sql_share = (
+            f"{sql['today']['latency_ms'] * rps / 1000:.0%}" if mode == "pinned" and "off" in label else "-"
+        )
         cells = [
             mode,
             label,

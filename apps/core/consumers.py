@@ -54,4 +54,5 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
         await self.send(text_data=orjson.dumps(data).decode())
 
     async def relay(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["message"])
+        # The message arrives as the JSON text every socket of the group gets.
+        await self.send(text_data=event["text"])

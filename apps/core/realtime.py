@@ -6,8 +6,10 @@ sees a gap, or reconnects, asks for a fresh snapshot (which carries the current 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
@@ -33,15 +35,31 @@ def next_seq(group: str) -> int:
         return 1
 
 
-def send_now(group: str, event_type: str, payload: dict[str, Any]) -> None:
-    """Send to a group at once; use ``broadcast`` from inside a write."""
-    # A socket may watch several groups (map cells): each message says which one it counts in.
-    message = {"type": event_type, "group": group, "seq": next_seq(group), **payload}
-    # Channels routes to the handler named after the type: "notification.created"
-    # calls ``notification_created``; the message itself is what the client gets.
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "relay", "message": message})
+def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
+    """Send to one or more groups at once; use ``broadcast`` from inside a write."""
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    # A socket may watch several groups (map cells): each message says which one it counts
+    # in. Each is serialized here, once, rather than by each of the group's sockets: with
+    # hundreds of sockets on a map cell, encoding was most of the fan-out's cost.
+    texts = [
+        (
+            group,
+            orjson.dumps({"type": event_type, "group": group, "seq": next_seq(group), **payload}).decode(),
+        )
+        for group in groups
+    ]
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        for group, text in texts:
+            await layer.group_send(group, {"type": "relay", "text": text})
+
+    # One event loop for all of them: from sync code each async_to_sync call starts a loop
+    # and the channel layer a connection with it.
+    async_to_sync(send_all)()
 
 
-def broadcast(group: str, event_type: str, payload: dict[str, Any]) -> None:
+def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
     """Send after the current transaction commits, so a rolled-back write sends nothing."""
-    transaction.on_commit(lambda: send_now(group, event_type, payload))
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    transaction.on_commit(lambda: send_now(groups, event_type, payload))

@@ -61,9 +61,8 @@ def map_item(performance: Performance) -> dict[str, Any]:
 def _send(event_type: str, performance_id: int, cells: Iterable[Cell], payload: dict[str, Any]) -> None:
     cells = set(cells)
     nearby.invalidate(cells)
-    for cell in sorted(cells):
-        broadcast(map_group(cell), event_type, payload)
-    broadcast(performance_group(performance_id), event_type, payload)
+    groups = [map_group(cell) for cell in sorted(cells)]
+    broadcast([*groups, performance_group(performance_id)], event_type, payload)
 
 
 def performance_changed(performance: Performance, event_type: str, extra_cells: Iterable[Cell] = ()) -> None:
