@@ -31,6 +31,17 @@ def test_an_artist_creates_a_performance_with_nested_stops(api_as, artist):
     assert body["genre"] == "jazz"
 
 
+@pytest.mark.parametrize("genre", ["\x00\x14", "rock n roll", 7, ["jazz"]])
+def test_a_genre_that_cannot_be_a_slug_is_a_400_naming_genre(api_as, artist, genre):
+    GenreFactory(slug="jazz", name="Jazz")
+    response = api_as(artist.user).post(
+        "/api/v1/performances/", {"title": "Set", "genre": genre, "stops": as_json(route(60))}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"genre"}
+    assert not Performance.objects.exists()
+
+
 def test_a_route_rule_is_a_400_naming_stops_and_nothing_is_stored(api_as, artist):
     response = api_as(artist.user).post(
         "/api/v1/performances/", {"title": "Overlap", "stops": as_json(route(0, 30))}, format="json"

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from apps.core.api.fields import SlugChoiceField
 from apps.performances.models import Area, Genre
 
 from ..models import ArtistProfile, Notification, User
 
 
 class MeSerializer(serializers.ModelSerializer):
-    preferred_genres = serializers.SlugRelatedField(
+    preferred_genres = SlugChoiceField(
         slug_field="slug", queryset=Genre.objects.all(), many=True, required=False
     )
     radius_km = serializers.IntegerField(min_value=1, max_value=settings.MAX_RADIUS_KM, required=False)
@@ -57,10 +58,8 @@ class ArtistWriteSerializer(serializers.Serializer):
     stage_name = serializers.CharField(max_length=80)
     bio = serializers.CharField(max_length=3000, allow_blank=True, required=False)
     avatar = serializers.FileField(required=False, allow_null=True)
-    genres = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Genre.objects.all(), many=True, required=False
-    )
-    home_area = serializers.SlugRelatedField(
+    genres = SlugChoiceField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
+    home_area = SlugChoiceField(
         slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
     )
     instagram_url = serializers.URLField(allow_blank=True, required=False, max_length=200)

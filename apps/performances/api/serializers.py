@@ -4,6 +4,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import SlugChoiceField
+
 from ..models import Area, Genre, Performance, PerformanceStatus, Stop
 from ..nearby import DEFAULT_RADIUS_KM, MIN_RADIUS_KM, WHEN
 from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
@@ -84,9 +86,7 @@ class PerformanceWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, required=False)
-    genre = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Genre.objects.all(), allow_null=True, required=False
-    )
+    genre = SlugChoiceField(slug_field="slug", queryset=Genre.objects.all(), allow_null=True, required=False)
     stops = StopInputSerializer(many=True, min_length=1, max_length=MAX_STOPS)
 
 

@@ -1,0 +1,21 @@
+"""Serializer fields shared by the apps' APIs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rest_framework import serializers
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class SlugChoiceField(serializers.SlugRelatedField):
+    """A related object named by its slug. Anything that cannot be a slug (a number, a
+    list, text with NUL bytes that PostgreSQL would refuse) is "no such choice", checked
+    before it reaches the database."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not _SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
