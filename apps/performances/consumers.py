@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apps.core.consumers import SnapshotConsumer
-from apps.core.realtime import current_seq, send_now
+from apps.core.realtime import current_seq, current_seqs, send_now
 
 from .cells import cells_in_box, map_group
 from .events import map_item, performance_group
@@ -94,7 +94,7 @@ class MapConsumer(SnapshotConsumer):
         return await database_sync_to_async(self._snapshot)()
 
     def _snapshot(self) -> dict[str, Any]:
-        seqs = {group: current_seq(group) for group in self.joined}
+        seqs = current_seqs(self.joined)
         south, north, west, east = self.box
         now = timezone.now()
         stops = Stop.objects.in_box(south, north, west, east).happening("today", now)

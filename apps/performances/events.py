@@ -53,7 +53,8 @@ def map_item(performance: Performance) -> dict[str, Any]:
                 "starts_at": stop.starts_at.isoformat(),
                 "ends_at": stop.ends_at.isoformat(),
             }
-            for stop in performance.stops.order_by("order")
+            # all(): the prefetched stops when there are (a map snapshot lists many).
+            for stop in sorted(performance.stops.all(), key=lambda stop: stop.order)
         ],
     }
 

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .cells import Cell, cells_in_box
+from .cells import Cell, cells_in_box, map_group
 from .models import Area, Genre, Stop
 from .querysets import bounding_box
 
@@ -106,7 +106,7 @@ class NearbyQuery:
 
 
 def _version_key(cell: Cell) -> str:
-    return f"nearby:v:{cell[0]}:{cell[1]}"
+    return f"nearby:v:{map_group(cell)}"
 
 
 def invalidate(cells: Iterable[Cell]) -> None:
