@@ -171,12 +171,6 @@ class StopQuerySet(models.QuerySet):
                 row[name] = value if value.tzinfo else value.replace(tzinfo=UTC)
         return rows
 
-    def in_genre(self, slug: str) -> StopQuerySet:
-        return self.filter(performance__genre__slug=slug)
-
-    def in_area(self, slug: str) -> StopQuerySet:
-        return self.filter(area__slug=slug)
-
 
 class PerformanceQuerySet(models.QuerySet):
     def live(self) -> PerformanceQuerySet:
@@ -234,7 +228,9 @@ def _cursor(connection):  # noqa: ANN001, ANN202
 
 
 def _distance_sql(lat: float, lng: float) -> tuple[str, list[float]]:
-    """haversine_m as SQL over the stop's lat/lng (CASE, not LEAST: SQLite has no LEAST)."""
+    """The great-circle (haversine) distance in metres from the point to the stop's lat/lng,
+    as SQL for SQLite and PostgreSQL alike (CASE rather than LEAST, which SQLite lacks);
+    geo.haversine is the same formula in Python."""
     a = (
         "POWER(SIN(RADIANS(lat - %s) / 2), 2)"
         " + COS(RADIANS(%s)) * COS(RADIANS(lat)) * POWER(SIN(RADIANS(lng - %s) / 2), 2)"
