@@ -14,6 +14,8 @@ import time
 
 from django.core.cache import cache
 
+from .counters import increment
+
 
 def _redis_client():  # noqa: ANN202
     """The raw Redis client behind the default cache, or None for other backends."""
@@ -33,13 +35,7 @@ def _counts(current_key: str, previous_key: str, window: int) -> tuple[int, int]
         pipe.get(previous_key)
         current, _, previous = pipe.execute()
         return int(current), int(previous or 0)
-    cache.add(current_key, 0, timeout=2 * window)
-    try:
-        current = cache.incr(current_key)
-    except ValueError:  # expired between the two calls
-        cache.set(current_key, 1, timeout=2 * window)
-        current = 1
-    return current, int(cache.get(previous_key) or 0)
+    return increment(current_key, timeout=2 * window), int(cache.get(previous_key) or 0)
 
 
 def hit(name: str, limit: int, window: int, *, now: float | None = None) -> float | None:

@@ -15,6 +15,8 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
+from .counters import increment
+
 
 def _seq_key(group: str) -> str:
     return f"realtime:seq:{group}"
@@ -32,14 +34,7 @@ def current_seqs(groups: Iterable[str]) -> dict[str, int]:
 
 
 def next_seq(group: str) -> int:
-    key = _seq_key(group)
-    cache.add(key, 0, timeout=None)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The key was evicted between add and incr; start again from one.
-        cache.set(key, 1, timeout=None)
-        return 1
+    return increment(_seq_key(group))
 
 
 def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apps.core.consumers import SnapshotConsumer
+from apps.core.counters import increment
 from apps.core.realtime import current_seq, current_seqs, send_now
 
 from .cells import cells_in_box, map_group
@@ -120,12 +121,7 @@ def _viewers_key(performance_id: int) -> str:
 
 def change_viewers(performance_id: int, delta: int) -> int:
     key = _viewers_key(performance_id)
-    cache.add(key, 0, timeout=None)
-    try:
-        count = cache.incr(key, delta)
-    except ValueError:
-        cache.set(key, max(delta, 0), timeout=None)
-        count = max(delta, 0)
+    count = increment(key, delta)
     if count < 0:
         # A process that died without saying goodbye can leave the count off; never below zero.
         cache.set(key, 0, timeout=None)

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.counters import increment
+
 from .cells import Cell, cells_in_box, map_group
 from .models import Area, Genre, Stop
 from .querysets import bounding_box
@@ -115,11 +117,7 @@ def invalidate(cells: Iterable[Cell]) -> None:
 
     def bump() -> None:
         for key in keys:
-            cache.add(key, 0, timeout=None)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=None)
+            increment(key)
 
     transaction.on_commit(bump)
 

@@ -1,0 +1,18 @@
+"""Counters kept in the cache (sequence numbers, versions, presence, rate limits)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+
+def increment(key: str, delta: int = 1, *, timeout: int | None = None) -> int:
+    """Add `delta` to the counter at `key`, creating it at 0; return the new value.
+
+    A key evicted or expired between creating and adding starts again from `delta`.
+    """
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key, delta)
+    except ValueError:
+        cache.set(key, delta, timeout=timeout)
+        return delta
