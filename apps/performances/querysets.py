@@ -54,6 +54,17 @@ def grid_range(low: float, high: float) -> list[float]:
     return [float(n) for n in range(math.floor(low * GRID_SCALE), math.floor(high * GRID_SCALE) + 1)]
 
 
+def grid_squares(
+    south: float, north: float, west: float, east: float
+) -> tuple[list[float], list[float] | None]:
+    """The grid rows and columns a box covers, as nearby's index stores them. A wide box
+    (a big radius, or far north) would list thousands of squares: then columns is None,
+    the index narrows by row alone and longitude is checked inside it."""
+    rows = grid_range(max(south, -90), min(north, 90))
+    columns = grid_range(max(west, -180), min(east, 180))
+    return rows, (columns if len(rows) * len(columns) <= MAX_GRID_SQUARES else None)
+
+
 def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
     dlat = radius_m / METRES_PER_DEGREE
     # Near the poles a degree of longitude shrinks to nothing; cap the widening.
@@ -114,12 +125,9 @@ class StopQuerySet(models.QuerySet):
 
     def in_box(self, south: float, north: float, west: float, east: float) -> StopQuerySet:
         """Stops inside a bounding box, found through the grid squares it covers."""
-        rows = grid_range(max(south, -90), min(north, 90))
-        columns = grid_range(max(west, -180), min(east, 180))
+        rows, columns = grid_squares(south, north, west, east)
         squares = {"grid_lat__in": rows}
-        # A wide box (a big radius, or far north) would list thousands of squares; past
-        # that the index narrows by row alone and longitude is checked inside it.
-        if len(rows) * len(columns) <= MAX_GRID_SQUARES:
+        if columns is not None:
             squares["grid_lng__in"] = columns
         return (
             self.alias(grid_lat=grid_lat(), grid_lng=grid_lng())
@@ -250,22 +258,20 @@ def _nearest_sql(
     area_id: int | None,
 ) -> tuple[str, list[Any]]:
     south, north, west, east = bounding_box(lat, lng, radius_m)
-    rows = grid_range(max(south, -90), min(north, 90))
-    columns = grid_range(max(west, -180), min(east, 180))
+    rows, columns = grid_squares(south, north, west, east)
     distance, distance_params = _distance_sql(lat, lng)
-    wide = len(rows) * len(columns) > MAX_GRID_SQUARES
     square_params: list[Any] = []
     if connection.vendor == "postgresql":
         # Arrays as parameters keep the statement's text the same for every point.
         square = f"FLOOR((lat * {GRID_SCALE})) = ANY(%s)"
         square_params.append(rows)
-        if not wide:
+        if columns is not None:
             square += f" AND FLOOR((lng * {GRID_SCALE})) = ANY(%s)"
             square_params.append(columns)
     else:
         # SQLite has no arrays; numbers formatted here are safe to write into the SQL.
         square = f"FLOOR((lat * {GRID_SCALE})) IN ({', '.join(f'{r:.1f}' for r in rows)})"
-        if not wide:
+        if columns is not None:
             square += f" AND FLOOR((lng * {GRID_SCALE})) IN ({', '.join(f'{c:.1f}' for c in columns)})"
     # Statuses are literals written exactly as in the partial indexes' conditions: that is
     # how SQLite and PostgreSQL's planner tell that an index covers the query.
