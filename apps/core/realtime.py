@@ -41,8 +41,7 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
     """Send to one or more groups at once; use ``broadcast`` from inside a write."""
     groups = [groups] if isinstance(groups, str) else list(groups)
     # A socket may watch several groups (map cells): each message says which one it counts
-    # in. Each is serialized here, once, rather than by each of the group's sockets: with
-    # hundreds of sockets on a map cell, encoding was most of the fan-out's cost.
+    # in. Each is serialized here, once, rather than once by each socket of its group.
     texts = [
         (
             group,

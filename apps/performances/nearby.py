@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +36,6 @@ WHEN = ("now", "today", "upcoming")
 FIRST_UPCOMING_RADIUS_M = 250
 MIN_RADIUS_KM = 0.05
 DEFAULT_RADIUS_KM = 2
-_SLUG = re.compile(r"[-a-zA-Z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class NearbyQuery:
             value = params.get(name, "")
             if len(value) > max_length:
                 errors[name] = [f"Use at most {max_length} characters."]
-            elif not _SLUG.fullmatch(value):
+            elif value and not slug_re.match(value):
                 errors[name] = ["Use a slug: letters, numbers, hyphens and underscores."]
             return value
 

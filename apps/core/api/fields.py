@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from django.core.validators import slug_re
 from rest_framework import serializers
-
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class SlugChoiceField(serializers.SlugRelatedField):
@@ -16,6 +14,6 @@ class SlugChoiceField(serializers.SlugRelatedField):
     before it reaches the database."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str) or not _SLUG.fullmatch(data):
+        if not isinstance(data, str) or not slug_re.match(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
         return super().to_internal_value(data)
