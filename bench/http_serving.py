@@ -162,6 +162,27 @@ def servers(pool: bool) -> list[Server]:
     ]
 
 
+def gunicorn_sync(workers: int, env: dict[str, str] | None = None) -> Server:
+    """gunicorn with sync workers serving the WSGI app, as the Procfile's `web` does."""
+    return Server(
+        key="gunicorn",
+        label=f"gunicorn sync x{workers}",
+        interface="WSGI",
+        argv=[
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"{HOST}:{{port}}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "-w",
+            str(workers),
+        ],
+        env=env or {},
+    )
+
+
 # --- environment ---------------------------------------------------------------------
 
 

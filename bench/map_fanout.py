@@ -270,23 +270,7 @@ def main() -> int:
             set(cells_in_box(*bounding_box(lat, lng, radius * 1000))) for lat, lng, radius in views_
         ]
 
-        web = common.Server(
-            key="gunicorn",
-            label="gunicorn sync x1",
-            interface="WSGI",
-            argv=[
-                str(common.BIN / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"{common.HOST}:{{port}}",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-                "-w",
-                "1",
-            ],
-            env={"LOG_LEVEL": "WARNING"},
-        )
+        web = common.gunicorn_sync(1, {"LOG_LEVEL": "WARNING"})
         if args.ws_server == "daphne":
             ws_argv = [str(common.BIN / "daphne"), "--bind", common.HOST, "--port", "{port}"]
         else:

@@ -351,22 +351,8 @@ def main() -> int:
         for mode, workers, server_pin, wrk_pin in (("pinned", 1, "0", "1"), ("whole box", 2, None, None)):
             for label, script in scripts.items():
                 cache_seconds = "0" if "off" in label else "30"
-                server = common.Server(
-                    key="gunicorn",
-                    label=f"gunicorn sync x{workers}",
-                    interface="WSGI",
-                    argv=[
-                        str(common.BIN / "gunicorn"),
-                        "config.wsgi:application",
-                        "--bind",
-                        f"{common.HOST}:{{port}}",
-                        "--no-control-socket",
-                        "--log-level",
-                        "warning",
-                        "-w",
-                        str(workers),
-                    ],
-                    env={"NEARBY_CACHE_SECONDS": cache_seconds, "LOG_LEVEL": "WARNING"},
+                server = common.gunicorn_sync(
+                    workers, {"NEARBY_CACHE_SECONDS": cache_seconds, "LOG_LEVEL": "WARNING"}
                 )
                 running = common.Running(server, env, server_pin, logdir)
                 try:
