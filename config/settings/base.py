@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.performances",
+    "apps.media",
 ]
 
 MIDDLEWARE = [
@@ -246,7 +247,6 @@ STORAGES = {
 }
 AVATAR_MAX_BYTES = env.positive_int("AVATAR_MAX_BYTES", 15 * 1024 * 1024)
 AVATAR_SIZE = 512
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- map --------------------------------------------------------------------------
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -377,6 +377,25 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 DJSTRIPE_WEBHOOK_SECRET = env.str("DJSTRIPE_WEBHOOK_SECRET", default="")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
+
+# --- media --------------------------------------------------------------------------
+# Uploads are checked by their content (apps.media.probe); these are the limits it applies.
+MEDIA_VIDEO_MAX_BYTES = env.positive_int("MEDIA_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+MEDIA_AUDIO_MAX_BYTES = env.positive_int("MEDIA_AUDIO_MAX_BYTES", 50 * 1024 * 1024)
+MEDIA_IMAGE_MAX_BYTES = env.positive_int("MEDIA_IMAGE_MAX_BYTES", 15 * 1024 * 1024)
+CLIP_MAX_SECONDS = 5 * 60
+STORY_MAX_SECONDS = 60
+TRACK_MAX_SECONDS = 15 * 60
+# Larger images are pixel floods: a few KB on disk, gigabytes once decoded.
+MEDIA_IMAGE_MAX_PIXELS = 40_000_000
+MEDIA_VIDEO_MAX_SIDE = 4096
+STORY_LIFETIME_HOURS = 24
+# A play counts once a listener passes this point, once per listener and track per window.
+PLAY_COUNTS_AFTER_SECONDS = 30
+PLAY_REPEAT_WINDOW_SECONDS = 10 * 60
+# Uploads bigger than this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- product rules ----------------------------------------------------------------------
 # How long a nearby answer is served from the tile cache; 0 turns the cache off.
