@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import mimetypes
+import os
+import stat
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -8,13 +11,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from apps.accounts.models import ArtistProfile
+from apps.core.ranges import ranged_file_response
 
 
 @require_GET
@@ -91,14 +96,30 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if down else 200)
 
 
-@require_GET
-def serve_media(request: HttpRequest, path: str) -> FileResponse:
+@require_safe
+def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
-        handle = open(full_path, "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = open(full_path, "rb")  # noqa: SIM115 - the response closes it
     except (OSError, ValueError, SuspiciousFileOperation) as exc:
         raise Http404("No such file") from exc
-    return FileResponse(handle)
+    info = os.fstat(handle.fileno())
+    if not stat.S_ISREG(info.st_mode):
+        handle.close()
+        raise Http404("No such file")
+    content_type, encoding = mimetypes.guess_type(full_path)
+    # A compressed file (.gz) is served as it is stored: naming its inner type would make
+    # browsers expect the uncompressed bytes.
+    if encoding or not content_type:
+        content_type = "application/octet-stream"
+    return ranged_file_response(
+        request,
+        handle,
+        size=info.st_size,
+        content_type=content_type,
+        filename=os.path.basename(full_path),
+        last_modified=info.st_mtime,
+    )
 
 
 def _is_api(request: HttpRequest) -> bool:
