@@ -1,5 +1,7 @@
 import django_filters
 
+from apps.core.api.filters import StrictChoiceFilter
+
 from ..models import Performance, PerformanceStatus
 
 
@@ -8,7 +10,7 @@ class PerformanceFilter(django_filters.FilterSet):
     genre = django_filters.CharFilter(field_name="genre__slug", help_text="A genre slug.")
     area = django_filters.CharFilter(method="filter_area", help_text="An area slug.")
     artist = django_filters.CharFilter(field_name="artist__slug", help_text="An artist slug.")
-    status = django_filters.ChoiceFilter(choices=PerformanceStatus.choices)
+    status = StrictChoiceFilter(choices=PerformanceStatus.choices)
 
     class Meta:
         model = Performance
