@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import views as accounts
 from apps.core.api import views as core
+from apps.media.api import views as media
 from apps.performances.api import views as performances
 
 router = DefaultRouter(trailing_slash=True)
@@ -12,6 +13,11 @@ router.register("artists", accounts.ArtistViewSet, basename="artist")
 router.register("genres", performances.GenreViewSet, basename="genre")
 router.register("areas", performances.AreaViewSet, basename="area")
 router.register("performances", performances.PerformanceViewSet, basename="performance")
+router.register("media/clips", media.ClipViewSet, basename="clip")
+router.register("media/stories", media.StoryViewSet, basename="story")
+router.register("media/tracks", media.TrackViewSet, basename="track")
+# The catalog's short address, where apps and the web player report plays.
+router.register("tracks", media.TrackViewSet, basename="catalog-track")
 
 app_name = "api"
 urlpatterns = [
@@ -24,5 +30,6 @@ urlpatterns = [
         name="me-notifications-read",
     ),
     path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
+    path("media/uploads/", media.DirectUploadView.as_view(), name="direct-upload"),
     *router.urls,
 ]

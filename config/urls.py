@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core
+from apps.media import views as media
 
 # The admin signs in through allauth, so its login shares allauth's rate limits.
 admin.autodiscover()
@@ -25,10 +26,11 @@ urlpatterns = [
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("apps.accounts.urls")),
     path("", include("apps.performances.urls")),
+    path("", include("apps.media.urls")),
 ]
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += [path("media/<path:path>", core.serve_media, name="media")]
+    urlpatterns += [path("media/<path:path>", media.serve_file, name="media")]
 
 handler404 = "apps.core.views.not_found"
 handler500 = "apps.core.views.server_error"

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, Follow, Notification, NotificationKind, User
+from apps.media.models import Clip, MediaStatus, Story, Track
 from apps.performances.models import Area, Genre, Performance, Stop
 
 PASSWORD = "a-strong-test-password"
@@ -113,3 +114,54 @@ class StopFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=10))
     ends_at = factory.LazyAttribute(lambda stop: stop.starts_at + timedelta(hours=1))
     performance_status = factory.LazyAttribute(lambda stop: stop.performance.status)
+
+
+class _ReadyMediaFactory(factory.django.DjangoModelFactory):
+    """A processed item with small stand-in files (the bytes are not real media)."""
+
+    class Meta:
+        abstract = True
+
+    artist = factory.SubFactory(ArtistProfileFactory)
+    status = MediaStatus.READY
+    source = factory.django.FileField(filename="source.mp4", data=b"0123456789" * 10)
+    web_file = factory.django.FileField(filename="web.mp4", data=bytes(range(100)))
+    poster = factory.django.FileField(filename="poster.jpg", data=b"poster")
+    thumbnail = factory.django.FileField(filename="thumb.jpg", data=b"thumb")
+    kind = "video"
+    container = "mp4"
+    mime_type = "video/mp4"
+    duration = 12.0
+    width = 320
+    height = 240
+
+
+class ClipFactory(_ReadyMediaFactory):
+    class Meta:
+        model = Clip
+
+    title = factory.Sequence(lambda n: f"Clip {n}")
+
+
+class StoryFactory(_ReadyMediaFactory):
+    class Meta:
+        model = Story
+
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda story: story.created_at + timedelta(hours=24))
+
+
+class TrackFactory(_ReadyMediaFactory):
+    class Meta:
+        model = Track
+
+    title = factory.Sequence(lambda n: f"Track {n}")
+    source = factory.django.FileField(filename="source.mp3", data=b"ID3" + b"0" * 97)
+    web_file = factory.django.FileField(filename="web.m4a", data=bytes(range(100)))
+    poster = ""
+    kind = "audio"
+    container = "mp3"
+    mime_type = "audio/mpeg"
+    duration = 180.0
+    width = None
+    height = None

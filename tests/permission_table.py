@@ -57,6 +57,119 @@ def alice_dash(p: Any) -> str:
     return alice_show(p).replace("/api/v1", "/me") + "/"
 
 
+def alice_media(kind: str) -> Callable[[Any], str]:
+    """The API address of Alice's clip, story or track."""
+
+    def url(p: Any) -> str:
+        item = getattr(p.owner.artist_profile, {"clip": "clips", "story": "stories", "track": "tracks"}[kind])
+        plural = {"clip": "clips", "story": "stories", "track": "tracks"}[kind]
+        return f"/api/v1/media/{plural}/{item.get().pk}/"
+
+    return url
+
+
+def _media_rules() -> list[Rule]:
+    rules = []
+    for kind, plural in [("clip", "clips"), ("story", "stories"), ("track", "tracks")]:
+        base = f"api/v1/media/{plural}/"
+        rules += [
+            Rule(base, "GET", f"/{base}", everyone(200)),
+            # Uploading needs an artist profile; an empty upload is refused naming the file.
+            Rule(base, "POST", f"/{base}", signed_in(403, owner=400, other=400), data={}),
+            Rule(base + "<pk>/", "GET", alice_media(kind), everyone(200)),
+            Rule(
+                base + "<pk>/",
+                "PATCH",
+                alice_media(kind),
+                # A story has nothing to change: the owner is told so.
+                signed_in(403, owner=405 if kind == "story" else 200),
+                data={"title": "Renamed"},
+            ),
+            Rule(base + "<pk>/", "DELETE", alice_media(kind), signed_in(403, owner=204)),
+            Rule(
+                base + "<pk>/report/",
+                "POST",
+                lambda p, kind=kind: alice_media(kind)(p) + "report/",
+                signed_in(201, owner=400),
+                data={"reason": "spam"},
+            ),
+        ]
+    for base in ["api/v1/media/tracks/", "api/v1/tracks/"]:
+        rules.append(
+            Rule(
+                base + "<pk>/plays/",
+                "POST",
+                lambda p, base=base: (
+                    alice_media("track")(p).replace("/api/v1/media/tracks/", f"/{base}") + "plays/"
+                ),
+                everyone(201),
+                data={"listened_seconds": 40},
+            )
+        )
+    rules += [
+        Rule("api/v1/tracks/", "GET", "/api/v1/tracks/", everyone(200)),
+        Rule("api/v1/tracks/", "POST", "/api/v1/tracks/", signed_in(403, owner=400, other=400), data={}),
+        Rule(
+            "api/v1/tracks/<pk>/",
+            "GET",
+            lambda p: alice_media("track")(p).replace("/media", ""),
+            everyone(200),
+        ),
+        Rule(
+            "api/v1/tracks/<pk>/",
+            "PATCH",
+            lambda p: alice_media("track")(p).replace("/media", ""),
+            signed_in(403, owner=200),
+            data={"title": "Renamed"},
+        ),
+        Rule(
+            "api/v1/tracks/<pk>/",
+            "DELETE",
+            lambda p: alice_media("track")(p).replace("/media", ""),
+            signed_in(403, owner=204),
+        ),
+        Rule(
+            "api/v1/tracks/<pk>/report/",
+            "POST",
+            lambda p: alice_media("track")(p).replace("/media", "") + "report/",
+            signed_in(201, owner=400),
+            data={"reason": "spam"},
+        ),
+        # Without S3 there is nowhere to upload directly: artists are told so.
+        Rule(
+            "api/v1/media/uploads/",
+            "POST",
+            "/api/v1/media/uploads/",
+            signed_in(403, owner=409, other=409),
+            data={"kind": "clip"},
+        ),
+        # --- media pages ---
+        Rule("me/media/", "GET", "/me/media/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
+        Rule(
+            "me/media/<str:kind>/upload/",
+            "POST",
+            "/me/media/clip/upload/",
+            # No file: the form comes back with the error; no artist profile: sent to make one.
+            signed_in(302, anonymous=LOGIN, owner=400, other=400),
+            data={"title": "No file"},
+        ),
+        Rule(
+            "me/media/<str:kind>/<int:item_id>/delete/",
+            "POST",
+            lambda p: f"/me/media/clip/{p.owner.artist_profile.clips.get().pk}/delete/",
+            signed_in(404, anonymous=LOGIN, owner=302),
+        ),
+        Rule(
+            "media-reports/<str:kind>/<int:item_id>/",
+            "POST",
+            lambda p: f"/media-reports/clip/{p.owner.artist_profile.clips.get().pk}/",
+            signed_in(302, anonymous=LOGIN),
+            data={"reason": "spam"},
+        ),
+    ]
+    return rules
+
+
 RULES = [
     # --- pages ---------------------------------------------------------------------------
     Rule("", "GET", "/", everyone(200)),
@@ -259,4 +372,5 @@ RULES = [
         notes="allauth's pages: signed-in users are sent on",
     ),
     Rule("_allauth/", "GET", "/_allauth/app/v1/config", everyone(200), prefix=True),
+    *_media_rules(),
 ]

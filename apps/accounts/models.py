@@ -112,6 +112,10 @@ class Follow(models.Model):
 class NotificationKind(models.TextChoices):
     NEW_FOLLOWER = "new_follower", "New follower"
     ARTIST_LIVE = "artist_live", "An artist you follow is live"
+    MEDIA_READY = "media_ready", "Your upload is ready"
+    MEDIA_FAILED = "media_failed", "Your upload could not be processed"
+    MEDIA_HIDDEN = "media_hidden", "A curator hid your upload"
+    MEDIA_RESTORED = "media_restored", "A curator restored your upload"
 
 
 class Notification(models.Model):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
+from apps.media.selectors import artist_media
 from apps.performances.models import Area, Genre
 
 from . import services
@@ -74,7 +75,8 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(
         ArtistProfile.objects.select_related("home_area").prefetch_related("genres"), slug=slug
     )
-    return render(request, "accounts/artist_detail.html", _follow_context(request, artist))
+    context = _follow_context(request, artist) | artist_media(artist)
+    return render(request, "accounts/artist_detail.html", context)
 
 
 @require_POST

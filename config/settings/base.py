@@ -160,6 +160,8 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 # Without a broker, background work runs inline so the embedded default needs no worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# With tasks eager, slow ones (media processing) run on a thread so requests don't wait.
+BACKGROUND_THREAD = env.bool("BACKGROUND_THREAD", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -167,7 +169,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Expired stories already stopped being served; this frees their rows and files.
+    "delete-expired-stories": {"task": "apps.media.tasks.delete_expired_stories", "schedule": 10 * 60},
+}
 
 # --- auth and accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -233,6 +238,8 @@ AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 AWS_QUERYSTRING_EXPIRE = env.positive_int("AWS_QUERYSTRING_EXPIRE", 300)
+# Signature version 4 everywhere: every region accepts it, and some accept nothing else.
+AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
 STORAGES = {
@@ -298,6 +305,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or a "kind": each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "PerformanceStatusEnum": "apps.performances.models.PerformanceStatus",
+        "MediaStatusEnum": "apps.media.models.MediaStatus",
+        "MediaKindEnum": "apps.media.models.MediaKind",
+        "UploadKindEnum": "apps.media.api.serializers.UPLOAD_KINDS",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -311,6 +325,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
+# Media on S3 is loaded from presigned URLs on the bucket's own origin.
+if AWS_S3_ENDPOINT_URL:
+    _media_origins = ["/".join(AWS_S3_ENDPOINT_URL.split("/")[:3])]
+elif AWS_STORAGE_BUCKET_NAME:
+    _media_origins = [
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com",
+    ]
+else:
+    _media_origins = []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -318,8 +342,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         # Leaflet and the admin position elements with style attributes; scripts stay strict.
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
-        "media-src": [SELF, "blob:", *([AWS_S3_ENDPOINT_URL] if AWS_S3_ENDPOINT_URL else [])],
+        "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else []), *_media_origins],
+        "media-src": [SELF, "blob:", *_media_origins],
         "connect-src": [SELF, "ws:", "wss:"],
         "font-src": [SELF, "data:"],
         "object-src": [NONE],

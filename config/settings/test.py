@@ -20,6 +20,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+BACKGROUND_THREAD = False
 LOG_LEVEL = "WARNING"
 LOGGING = {**LOGGING, "root": {"handlers": ["default"], "level": LOG_LEVEL}}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -43,6 +43,10 @@
         setUnread(message.unread_count);
         toast(message.notification.text, message.notification.url);
         prepend(message.notification);
+        if (message.notification.kind.indexOf("media_") === 0) {
+          // Pages listing uploads refresh themselves on this (see uploads.js).
+          document.dispatchEvent(new CustomEvent("encore:media", { detail: message.notification }));
+        }
       },
       "notifications.read": function (message) { setUnread(message.unread_count); },
     });

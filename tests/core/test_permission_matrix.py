@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from apps.performances import services
-from tests.factories import AreaFactory, GenreFactory
+from tests.factories import AreaFactory, ClipFactory, GenreFactory, StoryFactory, TrackFactory
 from tests.performances.helpers import route
 from tests.permission_table import LOGIN, PERSONAS, RULES, Rule
 
@@ -45,6 +45,8 @@ def world(personas):
     AreaFactory(slug="alfama", name="Alfama")
     alice = personas.owner
     services.create_performance(alice.artist_profile, actor=alice, title="Alice at Rossio", stops=route(-5))
+    for media in (ClipFactory, StoryFactory, TrackFactory):
+        media(artist=alice.artist_profile)
     return personas
 
 

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from apps.accounts.roles import is_curator
+
+
+class MediaItemQuerySet(models.QuerySet):
+    def public(self) -> MediaItemQuerySet:
+        """What anyone may see: processed and not hidden."""
+        return self.filter(status="ready", hidden=False)
+
+    def by_artist(self, artist) -> MediaItemQuerySet:  # noqa: ANN001
+        return self.filter(artist=artist)
+
+    def owned_by(self, user) -> MediaItemQuerySet:  # noqa: ANN001
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(artist__user=user)
+
+    def visible_to(self, user) -> MediaItemQuerySet:  # noqa: ANN001
+        """Public items, plus the user's own in any state; curators also see hidden ones."""
+        if user is None or not user.is_authenticated:
+            return self.public()
+        own = models.Q(artist__user=user)
+        if is_curator(user):
+            return self.filter(models.Q(status="ready") | own)
+        return self.filter(models.Q(status="ready", hidden=False) | own)
+
+    def servable_to(self, user) -> MediaItemQuerySet:  # noqa: ANN001
+        """Whose files may be served to this user: hidden ones only to curators."""
+        if user is not None and is_curator(user):
+            return self
+        return self.filter(hidden=False)
+
+    def with_artist(self) -> MediaItemQuerySet:
+        return self.select_related("artist")
+
+
+class CurrentStoryManager(models.Manager.from_queryset(MediaItemQuerySet)):
+    def get_queryset(self) -> MediaItemQuerySet:
+        return super().get_queryset().filter(expires_at__gt=timezone.now())
+
+
+class PlayQuerySet(models.QuerySet):
+    def recent(self, track, listener: str, window: timedelta) -> PlayQuerySet:  # noqa: ANN001
+        return self.filter(track=track, listener=listener, created_at__gt=timezone.now() - window)
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self) -> ReportQuerySet:
+        return self.filter(status="open")
+
+    def about(self, item) -> ReportQuerySet:  # noqa: ANN001
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)

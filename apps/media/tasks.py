@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from .models import Clip, Story, Track
+
+MODELS = {"clip": Clip, "story": Story, "track": Track}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def process_media(kind: str, item_id: int) -> None:
+    """Poster, thumbnail and web variant of one uploaded item; safe to run twice."""
+    from .services import process_item
+
+    model = MODELS.get(kind)
+    item = model._base_manager.select_related("artist__user").filter(pk=item_id).first() if model else None
+    if item is None:
+        return
+    process_item(item)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def delete_expired_stories() -> int:
+    """Delete stories past their 24 hours (they stopped being served at that moment)."""
+    from .services import delete_expired_stories as delete
+
+    return delete()
