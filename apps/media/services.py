@@ -13,7 +13,6 @@ from typing import Any
 
 import structlog
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -510,10 +509,9 @@ def record_play(track: Track, *, listener: str, user: User | None, listened_seco
             {"listened_seconds": f"A play counts after {threshold:g} seconds of listening."}
         )
     window = timedelta(seconds=settings.PLAY_REPEAT_WINDOW_SECONDS)
-    # Claimed atomically first, so two tabs reporting the same play at once count it once.
-    if not cache.add(f"media:play:{track.pk}:{listener}", 1, timeout=int(window.total_seconds())):
-        return None
     with transaction.atomic():
+        # The track's row lock makes two tabs reporting the same play at once count it once.
+        Track.objects.select_for_update().filter(pk=track.pk).values_list("pk").first()
         if Play.objects.recent(track, listener, window).exists():
             return None
         play = Play.objects.create(track=track, listener=listener, user=user)

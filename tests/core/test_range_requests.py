@@ -91,7 +91,8 @@ def test_a_suffix_longer_than_the_file_is_the_whole_file(client, clip):
     assert response["Content-Range"] == f"bytes 0-10239/{len(BODY)}"
 
 
-def test_it_streams_in_chunks_and_closes_the_file(rf, clip, monkeypatch):
+# Closing a response sends request_finished, whose handler looks at the database connection.
+def test_it_streams_in_chunks_and_closes_the_file(rf, clip, monkeypatch, db):
     monkeypatch.setattr(ranges, "CHUNK_SIZE", 1000)
     handle = clip.open("rb")
     request = rf.get(URL, headers={"Range": "bytes=100-3099"})
@@ -104,7 +105,7 @@ def test_it_streams_in_chunks_and_closes_the_file(rf, clip, monkeypatch):
     assert handle.closed
 
 
-def test_the_file_is_closed_even_if_the_body_is_never_read(rf, clip):
+def test_the_file_is_closed_even_if_the_body_is_never_read(rf, clip, db):
     for request in (rf.get(URL), rf.get(URL, headers={"Range": "bytes=0-9"}), rf.head(URL)):
         handle = clip.open("rb")
         response = ranges.ranged_file_response(request, handle, size=len(BODY), content_type="audio/mpeg")
