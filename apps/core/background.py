@@ -37,3 +37,11 @@ def _run(task: Any, args: tuple) -> None:
         logger.exception("background_task_failed", task=task.name)
     finally:
         close_old_connections()
+
+
+def drain() -> None:
+    """Wait for background work started so far (a command that exits must not cut it short)."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=True)
+        _executor = None

@@ -16,6 +16,7 @@ from apps.core.errors import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.core.visitors import visitor_key
+from apps.media.models import Clip
 
 from . import services
 from .demo import CITY_CENTRE
@@ -78,6 +79,7 @@ def _detail_context(request: HtmxHttpRequest, performance: Performance, upcoming
         "liked": user is not None and Like.objects.filter(user=user, performance=performance).exists(),
         "is_owner": user is not None and performance.artist.user_id == user.id,
         "upcoming": upcoming,
+        "clips": Clip.objects.public().filter(performance=performance)[:6],
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

@@ -25,6 +25,7 @@
       '<button type="button" class="secondary small" data-prev>Previous</button>' +
       '<span class="meta" data-position aria-live="polite"></span>' +
       '<button type="button" class="secondary small" data-next>Next</button>';
+    controls.hidden = stories.length < 2;
     section.appendChild(controls);
     section.classList.add("story-viewer");
 

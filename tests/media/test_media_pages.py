@@ -83,3 +83,14 @@ def test_the_artist_page_plays_clips_with_posters_stories_and_tracks(client, art
     assert story.web_file.url in page and "data-story-viewer" in page
     assert "Harbour song" in page and track.web_file.url in page
     assert f"/api/v1/tracks/{track.pk}/plays/" in page
+
+
+def test_a_performance_page_shows_the_clips_from_it(client):
+    from tests.factories import PerformanceFactory
+
+    performance = PerformanceFactory()
+    clip = ClipFactory(artist=performance.artist, performance=performance, title="From the set")
+    ClipFactory(artist=performance.artist, performance=performance, title="Hidden one", hidden=True)
+    page = client.get(performance.get_absolute_url()).content.decode()
+    assert "From the set" in page and clip.web_file.url in page
+    assert "Hidden one" not in page

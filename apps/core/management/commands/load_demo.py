@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from apps.accounts import demo as accounts_demo
+from apps.core import background
 from apps.media import demo as media_demo
 from apps.performances import demo as performances_demo
 
@@ -13,6 +14,8 @@ class Command(BaseCommand):
         accounts = accounts_demo.load()
         performances_demo.load_performances()
         media_demo.load()
+        # Demo media is processed in the background; finish before the command exits.
+        background.drain()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         width = max(len(email) for _, email in accounts)
         for role, email in accounts:
