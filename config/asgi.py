@@ -19,8 +19,9 @@ from django.urls import path  # noqa: E402
 from apps.accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
 from apps.core.ws_auth import TicketAuthMiddleware  # noqa: E402
 from apps.performances.routing import websocket_urlpatterns as performances_ws  # noqa: E402
+from apps.venues.routing import websocket_urlpatterns as venues_ws  # noqa: E402
 
-sockets = [*accounts_ws, *performances_ws]
+sockets = [*accounts_ws, *performances_ws, *venues_ws]
 
 
 def under(prefix: str, patterns: list) -> list:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.performances.urls")),
     path("", include("apps.media.urls")),
+    path("", include("apps.venues.urls")),
 ]
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.accounts.models import ArtistProfile, Follow, Notification, NotificationKind, User
 from apps.media.models import Clip, MediaStatus, Story, Track
 from apps.performances.models import Area, Genre, Performance, Stop
+from apps.venues.models import Event, EventStatus, Venue
 
 PASSWORD = "a-strong-test-password"
 
@@ -165,3 +166,39 @@ class TrackFactory(_ReadyMediaFactory):
     duration = 180.0
     width = None
     height = None
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    slug = factory.Sequence(lambda n: f"venue-{n}")
+    lat = 38.7106
+    lng = -9.1436
+
+    @factory.post_generation
+    def staff(self, create: bool, extracted, **kwargs) -> None:  # noqa: ANN001
+        if create and extracted:
+            self.staff.add(*extracted)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An active event; ``tracks=[...]`` hand-picks its pool."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Jukebox night {n}")
+    status = EventStatus.ACTIVE
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=5))
+    vote_cooldown_seconds = 0
+
+    @factory.post_generation
+    def tracks(self, create: bool, extracted, **kwargs) -> None:  # noqa: ANN001
+        if create and extracted:
+            self.pool_tracks.add(*extracted)

@@ -74,7 +74,7 @@ STAFF = [
 ]
 
 
-def _user(email: str, display_name: str, *, staff: bool = False) -> User:
+def demo_user(email: str, display_name: str, *, staff: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, display_name=display_name, is_staff=staff)
@@ -90,7 +90,7 @@ def load() -> list[tuple[str, str]]:
     """Create what is missing; returns (role, email) of the demo accounts."""
     accounts = []
     for spec in ARTISTS:
-        user = _user(spec.email, spec.stage_name)
+        user = demo_user(spec.email, spec.stage_name)
         profile, created = ArtistProfile.objects.get_or_create(
             user=user,
             defaults={
@@ -104,7 +104,7 @@ def load() -> list[tuple[str, str]]:
             profile.genres.set(Genre.objects.filter(slug__in=spec.genres))
         accounts.append(("artist", spec.email))
     for email, name, group in STAFF:
-        user = _user(email, name, staff=group is not None)
+        user = demo_user(email, name, staff=group is not None)
         if group:
             user.groups.add(Group.objects.get(name=group))
         accounts.append((group or "fan", email))

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.performances",
     "apps.media",
+    "apps.venues",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +421,18 @@ PLAY_REPEAT_WINDOW_SECONDS = 10 * 60
 # Uploads bigger than this are spooled to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- venues -----------------------------------------------------------------------------
+# The display's QR code changes this often; a code stays good for this period and the next.
+EVENT_QR_ROTATE_SECONDS = 10 * 60
+# How long a guest session (cookie or app token) lasts.
+EVENT_GUEST_MAX_AGE_SECONDS = 12 * 60 * 60
+# Venue Wi-Fi shares one address among a room of guests: a generous cap per address.
+EVENT_VOTES_PER_NETWORK_PER_MINUTE = env.positive_int("EVENT_VOTES_PER_NETWORK_PER_MINUTE", 600)
+# Queue snapshots go out at most this often per event, however fast votes arrive.
+EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.15)
+if not 0 <= EVENT_QUEUE_COALESCE_SECONDS <= 1:
+    raise ImproperlyConfigured("Environment variable EVENT_QUEUE_COALESCE_SECONDS must be from 0 to 1")
 
 # --- product rules ----------------------------------------------------------------------
 # How long a nearby answer is served from the tile cache; 0 turns the cache off.

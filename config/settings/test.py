@@ -21,6 +21,8 @@ STORAGES = {
 }
 CELERY_TASK_ALWAYS_EAGER = True
 BACKGROUND_THREAD = False
+# Queue snapshots go out at once; the coalescing has its own tests.
+EVENT_QUEUE_COALESCE_SECONDS = 0
 LOG_LEVEL = "WARNING"
 LOGGING = {**LOGGING, "root": {"handlers": ["default"], "level": LOG_LEVEL}}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -4,6 +4,7 @@ from apps.accounts import demo as accounts_demo
 from apps.core import background
 from apps.media import demo as media_demo
 from apps.performances import demo as performances_demo
+from apps.venues import demo as venues_demo
 
 
 class Command(BaseCommand):
@@ -14,8 +15,11 @@ class Command(BaseCommand):
         accounts = accounts_demo.load()
         performances_demo.load_performances()
         media_demo.load()
-        # Demo media is processed in the background; finish before the command exits.
+        # Demo media is processed in the background; the jukebox's pool needs it ready.
         background.drain()
+        staff = venues_demo.load()
+        staff_emails = {email for _, email in staff}
+        accounts = [(role, email) for role, email in accounts if email not in staff_emails] + staff
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         width = max(len(email) for _, email in accounts)
         for role, email in accounts:

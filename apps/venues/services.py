@@ -1,0 +1,350 @@
+"""Jukebox rules: guests, votes, the queue and playback, and the events' life."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.core import ratelimit
+from apps.core.errors import Conflict, RateLimited
+from apps.media.models import Track
+
+from . import events
+from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Vote
+from .providers import provider_for
+
+QR_SALT = "venues.qr"
+GUEST_SALT = "venues.guest"
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def is_staff_of(event: Event, user: User | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or event.venue.staff.filter(pk=user.pk).exists()
+
+
+def _check_staff(event: Event, actor: User | None) -> None:
+    if not is_staff_of(event, actor):
+        raise PermissionDenied("Only the venue's staff can run its events.")
+
+
+# --- guests -------------------------------------------------------------------------------
+
+
+def qr_window(now: datetime | None = None) -> int:
+    """The number of the current QR period; the display shows a new code each period."""
+    now = now or timezone.now()
+    return int(now.timestamp()) // settings.EVENT_QR_ROTATE_SECONDS
+
+
+def qr_token(event: Event, *, now: datetime | None = None) -> str:
+    """What the display's QR code carries: signed for this event and period."""
+    return signing.dumps(
+        {"e": event.pk, "w": qr_window(now)}, key=_qr_key(event), salt=QR_SALT, compress=True
+    )
+
+
+def _qr_key(event: Event) -> str:
+    return f"{settings.SECRET_KEY}:{event.qr_secret}"
+
+
+def check_qr_token(event: Event, token: str, *, now: datetime | None = None) -> bool:
+    """A code from this period or the one before (someone may scan it just before it turns)."""
+    try:
+        data = signing.loads(token, key=_qr_key(event), salt=QR_SALT)
+    except signing.BadSignature:
+        return False
+    window = qr_window(now)
+    return isinstance(data, dict) and data.get("e") == event.pk and data.get("w") in {window, window - 1}
+
+
+def join_with_qr(event: Event, token: str, *, user: User | None = None) -> Guest:
+    """Start a guest session from a scanned code; a signed-in fan votes as themselves."""
+    if not check_qr_token(event, token):
+        raise ValidationError({"token": "This code has expired. Scan the one on the screen now."})
+    if event.status != EventStatus.ACTIVE:
+        raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+    return guest_for(event, user=user)
+
+
+def guest_for(event: Event, *, user: User | None = None) -> Guest:
+    """The fan's own guest at this event (one per fan), or a new anonymous guest."""
+    if user is None or not user.is_authenticated:
+        return Guest.objects.create(event=event)
+    guest = Guest.objects.filter(event=event, user=user).first()
+    if guest is not None:
+        return guest
+    try:
+        with transaction.atomic():
+            return Guest.objects.create(event=event, user=user)
+    except IntegrityError:
+        return Guest.objects.get(event=event, user=user)
+
+
+def guest_token(guest: Guest) -> str:
+    """A bearer token for apps (``X-Guest-Token``); the web keeps it in a signed cookie."""
+    return signing.dumps({"g": str(guest.key), "e": guest.event_id}, salt=GUEST_SALT)
+
+
+def guest_from_token(event: Event, token: str) -> Guest | None:
+    try:
+        data = signing.loads(token, salt=GUEST_SALT, max_age=settings.EVENT_GUEST_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("e") != event.pk:
+        return None
+    return Guest.objects.filter(event=event, key=data.get("g")).first()
+
+
+# --- votes --------------------------------------------------------------------------------
+
+
+def _entry_conflict(event: Event, track: Track, now: datetime) -> None:
+    """Refuse votes for what is playing, what played, and a vetoed track within its window."""
+    latest = QueueEntry.objects.filter(event=event, track=track).order_by("-id").first()
+    if latest is None:
+        return
+    if latest.status == EntryStatus.PLAYING:
+        raise Conflict("This track is playing now.", code="track_playing", field="track")
+    if latest.status in {EntryStatus.PLAYED, EntryStatus.SKIPPED}:
+        raise Conflict("This track has already played tonight.", code="track_played", field="track")
+    if latest.status == EntryStatus.VETOED and latest.vetoed_until and latest.vetoed_until > now:
+        until = timezone.localtime(latest.vetoed_until).strftime("%H:%M")
+        raise Conflict(
+            f"The venue set this track aside; it can be requested again after {until}.",
+            code="track_vetoed",
+            field="track",
+        )
+
+
+def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None:
+    last = (
+        Vote.objects.filter(guest=guest).order_by("-created_at").values_list("created_at", flat=True).first()
+    )
+    cooldown = timedelta(seconds=event.vote_cooldown_seconds)
+    if last is not None and now - last < cooldown:
+        wait = math.ceil((last + cooldown - now).total_seconds())
+        raise RateLimited(f"Vote again in {wait} s.", retry_after=max(wait, 1), code="vote_cooldown")
+    hour_ago = now - timedelta(hours=1)
+    recent = list(
+        Vote.objects.filter(guest=guest, created_at__gt=hour_ago)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[: event.votes_per_guest_per_hour]
+    )
+    if len(recent) >= event.votes_per_guest_per_hour:
+        wait = math.ceil((recent[0] + timedelta(hours=1) - now).total_seconds())
+        raise RateLimited(
+            f"That's {event.votes_per_guest_per_hour} votes this hour; vote again in {wait // 60 + 1} min.",
+            retry_after=max(wait, 1),
+            code="vote_hourly_cap",
+        )
+    if network:
+        # Venue Wi-Fi puts a whole room behind one address: a generous cap per network.
+        wait = ratelimit.hit(
+            f"venues:votes:{event.pk}:{network}", limit=settings.EVENT_VOTES_PER_NETWORK_PER_MINUTE, window=60
+        )
+        if wait is not None:
+            raise RateLimited(
+                "Too many votes from this network; try again shortly.",
+                retry_after=math.ceil(wait),
+                code="vote_network_cap",
+            )
+
+
+def _queued_entry(event: Event, track: Track, guest: Guest, now: datetime) -> QueueEntry:
+    entry = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
+    if entry is not None:
+        return entry
+    try:
+        with transaction.atomic():
+            return QueueEntry.objects.create(
+                event=event, track=track, requested_by=guest, votes=0, reached_at=now, created_at=now
+            )
+    except IntegrityError:
+        # Someone requested it at the same instant (or it just started playing).
+        entry = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
+        if entry is None:
+            raise Conflict("This track is playing now.", code="track_playing", field="track") from None
+        return entry
+
+
+def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -> QueueEntry:
+    """A guest's vote for a track of the pool; requesting a track is its first vote.
+
+    Refusals change nothing: 409 (not active, playing, played, vetoed, already voted),
+    429 with a retry time (cooldown, hourly cap, network cap), 400 (not in the pool).
+    """
+    if guest.event_id != event.pk:
+        raise PermissionDenied("This guest belongs to another event.")
+    if event.status != EventStatus.ACTIVE:
+        raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+    track = provider_for(event).track(event, track_id)
+    if track is None:
+        raise ValidationError({"track": "This track is not in tonight's pool."})
+    with transaction.atomic():
+        # One guest's votes go one at a time, so the limits hold against double taps.
+        Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
+        now = timezone.now()
+        _entry_conflict(event, track, now)
+        queued = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
+        if queued is not None and Vote.objects.filter(entry=queued, guest=guest).exists():
+            raise Conflict("You already voted for this track.", code="already_voted", field="track")
+        _check_rate(event, guest, now, network)
+        entry = _queued_entry(event, track, guest, now)
+        try:
+            with transaction.atomic():
+                Vote.objects.create(
+                    entry=entry, guest=guest, event=event, track=track, user_id=guest.user_id, created_at=now
+                )
+        except IntegrityError:
+            raise Conflict("You already voted for this track.", code="already_voted", field="track") from None
+        # Only an inserted vote moves the count, atomically in the database.
+        QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
+        events.queue_changed(event.pk)
+    entry.refresh_from_db()
+    return entry
+
+
+# --- playback -------------------------------------------------------------------------------
+
+
+def _finish_playing(event: Event, status: str, now: datetime) -> QueueEntry | None:
+    playing = QueueEntry.objects.select_for_update().filter(event=event, status=EntryStatus.PLAYING).first()
+    if playing is not None:
+        playing.status, playing.finished_at = status, now
+        playing.save(update_fields=["status", "finished_at"])
+    return playing
+
+
+def _start_top(event: Event, now: datetime) -> QueueEntry | None:
+    top = QueueEntry.objects.filter(event=event).queued().select_for_update().first()
+    if top is not None:
+        top.status, top.started_at = EntryStatus.PLAYING, now
+        top.save(update_fields=["status", "started_at"])
+        events.track_started(event.pk)
+    events.queue_changed(event.pk)
+    return top
+
+
+def _lock_event(event: Event) -> Event:
+    # Playback changes of one event go one at a time (two displays, staff pressing next).
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def play_next(event: Event, *, actor: User | None) -> QueueEntry | None:
+    """Staff press "next": what is playing goes to the history and the top of the queue plays."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    _require_active(event)
+    now = timezone.now()
+    _finish_playing(event, EntryStatus.PLAYED, now)
+    return _start_top(event, now)
+
+
+@transaction.atomic
+def track_ended(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry | None:
+    """The display's player finished ``entry_id``; a repeated or late report changes nothing."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    _require_active(event)
+    playing = QueueEntry.objects.filter(event=event, status=EntryStatus.PLAYING).first()
+    if playing is not None and playing.pk != entry_id:
+        return playing
+    now = timezone.now()
+    _finish_playing(event, EntryStatus.PLAYED, now)
+    return _start_top(event, now)
+
+
+@transaction.atomic
+def skip(event: Event, *, actor: User | None) -> QueueEntry | None:
+    """Staff cut the playing track short; it counts as skipped, and the next one plays."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    _require_active(event)
+    now = timezone.now()
+    _finish_playing(event, EntryStatus.SKIPPED, now)
+    return _start_top(event, now)
+
+
+@transaction.atomic
+def veto(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
+    """Staff set a queued or playing track aside; it cannot be requested within the veto window."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    entry = QueueEntry.objects.select_for_update().filter(event=event, pk=entry_id).first()
+    if entry is None or entry.status not in {EntryStatus.QUEUED, EntryStatus.PLAYING}:
+        raise Conflict("Only a queued or playing track can be vetoed.", code="not_vetoable", field="entry")
+    now = timezone.now()
+    was_playing = entry.status == EntryStatus.PLAYING
+    entry.status, entry.finished_at = EntryStatus.VETOED, now
+    entry.vetoed_until = now + timedelta(minutes=event.veto_window_minutes)
+    entry.save(update_fields=["status", "finished_at", "vetoed_until"])
+    if was_playing and event.status == EventStatus.ACTIVE:
+        _start_top(event, now)
+    else:
+        events.queue_changed(event.pk)
+    return entry
+
+
+@transaction.atomic
+def remove(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
+    """Staff take a queued track off the queue (it may be requested again)."""
+    _check_staff(event, actor)
+    entry = QueueEntry.objects.select_for_update().filter(event=event, pk=entry_id).first()
+    if entry is None or entry.status != EntryStatus.QUEUED:
+        raise Conflict("Only a queued track can be removed.", code="not_removable", field="entry")
+    entry.status, entry.finished_at = EntryStatus.REMOVED, timezone.now()
+    entry.save(update_fields=["status", "finished_at"])
+    events.queue_changed(event.pk)
+    return entry
+
+
+def _require_active(event: Event) -> None:
+    if event.status != EventStatus.ACTIVE:
+        raise Conflict("This event is not running.", code="event_not_active", field="event")
+
+
+# --- the event's life -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def activate_event(event: Event, *, actor: User | None) -> Event:
+    """Open a draft event for votes; a venue runs one event at a time."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    if event.status != EventStatus.DRAFT:
+        raise Conflict("Only a draft event can be activated.", code="not_draft", field="status")
+    if Event.objects.filter(venue=event.venue, status=EventStatus.ACTIVE).exclude(pk=event.pk).exists():
+        raise Conflict(
+            "Another event is running at this venue; end it first.", code="venue_busy", field="status"
+        )
+    event.status = EventStatus.ACTIVE
+    event.save(update_fields=["status"])
+    events.queue_changed(event.pk)
+    return event
+
+
+@transaction.atomic
+def end_event(event: Event, *, actor: User | None) -> Event:
+    """Close an event: no more votes; what was playing goes to the history."""
+    _check_staff(event, actor)
+    event = _lock_event(event)
+    if event.status != EventStatus.ACTIVE:
+        raise Conflict("Only an active event can be ended.", code="not_active", field="status")
+    _finish_playing(event, EntryStatus.PLAYED, timezone.now())
+    event.status = EventStatus.ENDED
+    event.save(update_fields=["status"])
+    events.queue_changed(event.pk)
+    return event
