@@ -5,6 +5,7 @@ from apps.accounts.api import views as accounts
 from apps.core.api import views as core
 from apps.media.api import views as media
 from apps.performances.api import views as performances
+from apps.venues.api import views as venues
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,6 +19,7 @@ router.register("media/stories", media.StoryViewSet, basename="story")
 router.register("media/tracks", media.TrackViewSet, basename="track")
 # The catalog's short address, where apps and the web player report plays.
 router.register("tracks", media.TrackViewSet, basename="catalog-track")
+router.register("events", venues.EventViewSet, basename="event")
 
 app_name = "api"
 urlpatterns = [

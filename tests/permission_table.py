@@ -22,7 +22,7 @@ class Rule:
     method: str
     url: str | Callable[[Any], str]
     expect: dict[str, int | str]
-    data: dict | None = None
+    data: dict | Callable[[Any], dict] | None = None
     htmx: bool = False
     prefix: bool = False
     notes: str = ""
@@ -30,6 +30,9 @@ class Rule:
 
     def build_url(self, personas: Any) -> str:
         return self.url(personas) if callable(self.url) else self.url
+
+    def build_data(self, personas: Any) -> dict | None:
+        return self.data(personas) if callable(self.data) else self.data
 
 
 def everyone(status: int | str) -> dict[str, int | str]:
@@ -168,6 +171,110 @@ def _media_rules() -> list[Rule]:
         ),
     ]
     return rules
+
+
+def _jukebox(status: str = "active") -> Any:
+    """Dave's venue's event: the active one (one track, one request queued) or the draft."""
+    from apps.venues.models import Event
+
+    return Event.objects.get(venue__slug="tasca", status=status)
+
+
+def jukebox_api(action: str = "", status: str = "active") -> Callable[[Any], str]:
+    return lambda p: f"/api/v1/events/{_jukebox(status).pk}/" + (f"{action}/" if action else "")
+
+
+def jukebox_entry(p: Any) -> dict:
+    return {"entry": _jukebox().entries.get().pk}
+
+
+def _venue_api_rules() -> list[Rule]:
+    from apps.venues import services
+
+    base = "api/v1/events/<pk>/"
+    # Running an event is for its venue's staff; to anyone else signed in, its controls do
+    # not exist (404), so event ids do not leak between venues.
+    staff_only = signed_in(404, venue_staff=200)
+    return [
+        Rule("api/v1/events/", "GET", "/api/v1/events/", everyone(200)),
+        Rule(base, "GET", jukebox_api(), everyone(200)),
+        Rule(
+            base,
+            "GET",
+            jukebox_api(status="draft"),
+            signed_in(404, anonymous=404, venue_staff=200),
+            notes="a draft is its venue's business",
+        ),
+        Rule(base + "queue/", "GET", jukebox_api("queue"), everyone(200)),
+        Rule(base + "pool/", "GET", jukebox_api("pool"), everyone(200)),
+        Rule(
+            base + "guest/",
+            "POST",
+            jukebox_api("guest"),
+            everyone(200),
+            data=lambda p: {"token": services.qr_token(_jukebox())},
+        ),
+        # Anonymous callers scan the display's code first; signed-in people vote as themselves.
+        Rule(
+            base + "votes/",
+            "POST",
+            jukebox_api("votes"),
+            signed_in(201, anonymous=403),
+            data=lambda p: {"track": _jukebox().pool_tracks.get().pk},
+        ),
+        Rule(base + "next/", "POST", jukebox_api("next"), staff_only),
+        Rule(base + "skip/", "POST", jukebox_api("skip"), staff_only),
+        Rule(base + "veto/", "POST", jukebox_api("veto"), staff_only, data=jukebox_entry),
+        Rule(base + "remove/", "POST", jukebox_api("remove"), staff_only, data=jukebox_entry),
+        Rule(base + "track-ended/", "POST", jukebox_api("track-ended"), staff_only, data=jukebox_entry),
+    ]
+
+
+def jukebox_page(part: str = "", status: str = "active") -> Callable[[Any], str]:
+    return lambda p: f"/events/{_jukebox(status).pk}/" + (f"{part}/" if part else "")
+
+
+def _venue_page_rules() -> list[Rule]:
+    from apps.venues import services
+
+    base = "events/<int:pk>/"
+    # The venue's screen and its controls: its staff; anyone else signed in finds nothing.
+    screen = signed_in(404, anonymous=LOGIN, venue_staff=200)
+    return [
+        Rule(base, "GET", jukebox_page(), everyone(200)),
+        Rule(
+            base,
+            "GET",
+            jukebox_page(status="draft"),
+            signed_in(404, anonymous=404, venue_staff=200),
+            notes="a draft is its venue's business",
+        ),
+        # The display's code starts a guest session (signed-in people vote as themselves).
+        Rule(
+            base + "join/",
+            "GET",
+            lambda p: jukebox_page("join")(p) + "?token=" + services.qr_token(_jukebox()),
+            everyone(302),
+        ),
+        # Without a scan or an account there is no guest to vote with.
+        Rule(
+            base + "vote/",
+            "POST",
+            jukebox_page("vote"),
+            signed_in(200, anonymous=403),
+            data=lambda p: {"track": _jukebox().pool_tracks.get().pk},
+            htmx=True,
+        ),
+        Rule(base + "display/", "GET", jukebox_page("display"), screen),
+        Rule(base + "display/start/", "POST", jukebox_page("display/start"), {**screen, "venue_staff": 302}),
+        Rule(
+            base + "display/ended/",
+            "POST",
+            jukebox_page("display/ended"),
+            {**screen, "venue_staff": 302},
+            data=jukebox_entry,
+        ),
+    ]
 
 
 RULES = [
@@ -373,4 +480,6 @@ RULES = [
     ),
     Rule("_allauth/", "GET", "/_allauth/app/v1/config", everyone(200), prefix=True),
     *_media_rules(),
+    *_venue_api_rules(),
+    *_venue_page_rules(),
 ]

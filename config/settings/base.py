@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "MediaStatusEnum": "apps.media.models.MediaStatus",
         "MediaKindEnum": "apps.media.models.MediaKind",
         "UploadKindEnum": "apps.media.api.serializers.UPLOAD_KINDS",
+        "EventStatusEnum": "apps.venues.models.EventStatus",
+        "QueueEntryStatusEnum": "apps.venues.models.EntryStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [

@@ -4,7 +4,17 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from apps.performances import services
-from tests.factories import AreaFactory, ClipFactory, GenreFactory, StoryFactory, TrackFactory
+from apps.venues import services as jukebox
+from apps.venues.models import EventStatus
+from tests.factories import (
+    AreaFactory,
+    ClipFactory,
+    EventFactory,
+    GenreFactory,
+    StoryFactory,
+    TrackFactory,
+    VenueFactory,
+)
 from tests.performances.helpers import route
 from tests.permission_table import LOGIN, PERSONAS, RULES, Rule
 
@@ -47,6 +57,11 @@ def world(personas):
     services.create_performance(alice.artist_profile, actor=alice, title="Alice at Rossio", stops=route(-5))
     for media in (ClipFactory, StoryFactory, TrackFactory):
         media(artist=alice.artist_profile)
+    # Dave's venue: a jukebox night with one track in its pool and one request queued, and a draft.
+    tasca = VenueFactory(name="Tasca", slug="tasca", staff=[personas.venue_staff])
+    night = EventFactory(venue=tasca, tracks=[TrackFactory()])
+    EventFactory(venue=tasca, status=EventStatus.DRAFT)
+    jukebox.cast_vote(night, night.pool_tracks.get().pk, guest=jukebox.guest_for(night))
     return personas
 
 
@@ -67,7 +82,7 @@ def test_each_persona_gets_what_the_table_says(rule: Rule, persona: str, world, 
     response = client.generic(
         rule.method,
         url,
-        **({"data": _encode(rule.data, is_api)} if rule.data is not None else {}),
+        **({"data": _encode(rule.build_data(world), is_api)} if rule.data is not None else {}),
         **kwargs,
         **headers,
     )
