@@ -557,13 +557,8 @@ def hide_item(item: MediaItem, *, actor: User, reason: str) -> MediaItem:
     item.hidden, item.hidden_reason, item.hidden_at = True, reason, timezone.now()
     item.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
     _resolve_reports(item, actor=actor, status=ReportStatus.HIDDEN)
-    notify(
-        item.artist.user,
-        kind=NotificationKind.MEDIA_HIDDEN,
-        text=f"A curator hid your {rule_for(item).noun}: {reason}"[:200],
-        url=_dashboard_url(),
-        actor=actor,
-        data={"item": rule_for(item).noun, "id": item.pk},
+    _tell_uploader_moderated(
+        item, NotificationKind.MEDIA_HIDDEN, f"A curator hid your {{noun}}: {reason}", actor
     )
     return item
 
@@ -576,15 +571,20 @@ def restore_item(item: MediaItem, *, actor: User) -> MediaItem:
         return item
     item.hidden, item.hidden_reason, item.hidden_at = False, "", None
     item.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
+    noun = rule_for(item).noun
+    _tell_uploader_moderated(item, NotificationKind.MEDIA_RESTORED, f"A curator restored your {noun}.", actor)
+    return item
+
+
+def _tell_uploader_moderated(item: MediaItem, kind: str, text: str, actor: User) -> None:
     notify(
         item.artist.user,
-        kind=NotificationKind.MEDIA_RESTORED,
-        text=f"A curator restored your {rule_for(item).noun}."[:200],
+        kind=kind,
+        text=text[:200],
         url=_dashboard_url(),
         actor=actor,
         data={"item": rule_for(item).noun, "id": item.pk},
     )
-    return item
 
 
 @transaction.atomic

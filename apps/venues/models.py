@@ -74,7 +74,11 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
-            )
+            ),
+            # A venue runs one event at a time.
+            models.UniqueConstraint(
+                fields=["venue"], condition=Q(status="active"), name="event_one_active_per_venue"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from apps.core.errors import Conflict, RateLimited
 from apps.media.models import Track
 
 from . import events
-from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Vote
+from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Venue, Vote
 from .providers import provider_for
 
 QR_SALT = "venues.qr"
@@ -69,12 +69,20 @@ def check_qr_token(event: Event, token: str, *, now: datetime | None = None) -> 
     return isinstance(data, dict) and data.get("e") == event.pk and data.get("w") in {window, window - 1}
 
 
-def join_with_qr(event: Event, token: str, *, user: User | None = None) -> Guest:
-    """Start a guest session from a scanned code; a signed-in fan votes as themselves."""
-    if not check_qr_token(event, token):
-        raise ValidationError({"token": "This code has expired. Scan the one on the screen now."})
+def join_with_qr(
+    event: Event, token: str, *, user: User | None = None, current: Guest | None = None
+) -> Guest:
+    """Start a guest session from a scanned code; a signed-in fan votes as themselves.
+
+    Scanning again on a device that already has a guest of this event keeps that guest,
+    so its limits (one vote per track, cooldown, hourly cap) carry on.
+    """
     if event.status != EventStatus.ACTIVE:
         raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+    if not check_qr_token(event, token):
+        raise ValidationError({"token": "This code has expired. Scan the one on the screen now."})
+    if current is not None and current.event_id == event.pk and (user is None or current.user_id == user.pk):
+        return current
     return guest_for(event, user=user)
 
 
@@ -144,8 +152,9 @@ def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None
     )
     if len(recent) >= event.votes_per_guest_per_hour:
         wait = math.ceil((recent[0] + timedelta(hours=1) - now).total_seconds())
+        minutes = math.ceil(wait / 60)
         raise RateLimited(
-            f"That's {event.votes_per_guest_per_hour} votes this hour; vote again in {wait // 60 + 1} min.",
+            f"That's {event.votes_per_guest_per_hour} votes this hour; vote again in {minutes} min.",
             retry_after=max(wait, 1),
             code="vote_hourly_cap",
         )
@@ -193,6 +202,10 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
     if track is None:
         raise ValidationError({"track": "This track is not in tonight's pool."})
     with transaction.atomic():
+        # A vote and the event's playback or end go one after the other, never crossed.
+        event = _lock_event(event)
+        if event.status != EventStatus.ACTIVE:
+            raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
         # One guest's votes go one at a time, so the limits hold against double taps.
         Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
         now = timezone.now()
@@ -260,7 +273,7 @@ def track_ended(event: Event, entry_id: int, *, actor: User | None) -> QueueEntr
     event = _lock_event(event)
     _require_active(event)
     playing = QueueEntry.objects.filter(event=event, status=EntryStatus.PLAYING).first()
-    if playing is not None and playing.pk != entry_id:
+    if playing is None or playing.pk != entry_id:
         return playing
     now = timezone.now()
     _finish_playing(event, EntryStatus.PLAYED, now)
@@ -283,6 +296,7 @@ def veto(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
     """Staff set a queued or playing track aside; it cannot be requested within the veto window."""
     _check_staff(event, actor)
     event = _lock_event(event)
+    _require_active(event)
     entry = QueueEntry.objects.select_for_update().filter(event=event, pk=entry_id).first()
     if entry is None or entry.status not in {EntryStatus.QUEUED, EntryStatus.PLAYING}:
         raise Conflict("Only a queued or playing track can be vetoed.", code="not_vetoable", field="entry")
@@ -291,7 +305,7 @@ def veto(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
     entry.status, entry.finished_at = EntryStatus.VETOED, now
     entry.vetoed_until = now + timedelta(minutes=event.veto_window_minutes)
     entry.save(update_fields=["status", "finished_at", "vetoed_until"])
-    if was_playing and event.status == EventStatus.ACTIVE:
+    if was_playing:
         _start_top(event, now)
     else:
         events.queue_changed(event.pk)
@@ -302,6 +316,8 @@ def veto(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
 def remove(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
     """Staff take a queued track off the queue (it may be requested again)."""
     _check_staff(event, actor)
+    event = _lock_event(event)
+    _require_active(event)
     entry = QueueEntry.objects.select_for_update().filter(event=event, pk=entry_id).first()
     if entry is None or entry.status != EntryStatus.QUEUED:
         raise Conflict("Only a queued track can be removed.", code="not_removable", field="entry")
@@ -323,6 +339,8 @@ def _require_active(event: Event) -> None:
 def activate_event(event: Event, *, actor: User | None) -> Event:
     """Open a draft event for votes; a venue runs one event at a time."""
     _check_staff(event, actor)
+    # The venue's row: two of its drafts activated at once must not both pass the check.
+    Venue.objects.select_for_update().filter(pk=event.venue_id).values_list("pk").first()
     event = _lock_event(event)
     if event.status != EventStatus.DRAFT:
         raise Conflict("Only a draft event can be activated.", code="not_draft", field="status")

@@ -6,35 +6,17 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.files import File
 
 from apps.accounts.models import Notification
 from apps.media.models import Clip, MediaStatus
 from apps.media.tasks import process_media
-from config.celery import app
+from tests import workers
+from tests.workers import wait_for
+
+worker = workers.worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.slow]
-
-
-@pytest.fixture
-def worker(settings):
-    # Set and restore by hand: patching Celery's config through fixtures fails at teardown.
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = saved
-
-
-def wait_for(condition, seconds: float = 30) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_worker_makes_one_poster_even_when_the_task_runs_twice(worker, artist, media_files):
@@ -56,7 +38,8 @@ def test_a_worker_makes_one_poster_even_when_the_task_runs_twice(worker, artist,
 
 def test_a_file_that_is_not_media_fails_with_a_reason_the_uploader_sees(worker, artist):
     clip = Clip(artist=artist, kind="video", status=MediaStatus.PROCESSING)
-    clip.source.save("source.mp4", File(open(__file__, "rb")), save=False)  # noqa: SIM115
+    with open(__file__, "rb") as handle:
+        clip.source.save("source.mp4", File(handle), save=False)
     clip.save()
     process_media.delay("clip", clip.pk)
     assert wait_for(lambda: Clip.objects.get(pk=clip.pk).status == MediaStatus.FAILED)

@@ -3,36 +3,18 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from apps.accounts.models import Notification
 from apps.performances import services
 from apps.performances.tasks import notify_followers_live
-from config.celery import app
+from tests import workers
 from tests.factories import ArtistProfileFactory, FollowFactory
 from tests.performances.helpers import route
+from tests.workers import wait_for
+
+worker = workers.worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.slow]
-
-
-@pytest.fixture
-def worker(settings):
-    # Set and restore by hand: patching Celery's config through fixtures fails at teardown.
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = saved
-
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_worker_notifies_each_follower_once_even_when_the_task_runs_twice(worker):

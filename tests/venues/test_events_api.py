@@ -135,9 +135,11 @@ def test_a_scanned_code_gives_a_guest_token_that_votes(api, event, tracks):
     body = response.json()
     entry = QueueEntry.objects.get(event=event, track=tracks[0])
     assert body["entry"] == {"id": entry.pk, "track": tracks[0].pk, "votes": 1}
-    assert [e["id"] for e in body["queue"]] == [entry.pk]
-    assert body["event"] == {"id": event.pk, "status": "active"}
-    assert body["now_playing"] is None and body["history"] == []
+    assert body["seq"] == current_seq(event_group(event.pk))
+    queue = api.get(url(event, "queue")).json()
+    assert [e["id"] for e in queue["queue"]] == [entry.pk]
+    assert queue["event"] == {"id": event.pk, "status": "active"}
+    assert queue["now_playing"] is None and queue["history"] == []
     assert body["seq"] == current_seq(event_group(event.pk))
     vote_row = Vote.objects.get()
     assert vote_row.guest.user is None and vote_row.user is None
@@ -263,7 +265,7 @@ def test_the_hourly_cap_is_429_with_retry_after_until_the_oldest_vote_is_an_hour
         assert response.status_code == 429
         assert response["Retry-After"] == str(3600 - 120)
         assert response.json()["code"] == "vote_hourly_cap"
-        assert response.json()["detail"] == "That's 2 votes this hour; vote again in 59 min."
+        assert response.json()["detail"] == "That's 2 votes this hour; vote again in 58 min."
         clock.shift(3600 - 120)
         assert vote(client, event, tracks[2]).status_code == 201
 

@@ -112,5 +112,8 @@ class VotedEntrySerializer(serializers.Serializer):
     votes = serializers.IntegerField()
 
 
-class VoteResultSerializer(QueueStateSerializer):
+class VoteResultSerializer(serializers.Serializer):
     entry = VotedEntrySerializer()
+    seq = serializers.IntegerField(
+        help_text="The event's last update number; the new queue follows on the socket."
+    )

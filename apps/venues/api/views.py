@@ -170,7 +170,10 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             event, data.validated_data["track"], guest=guest, network=client_address(request)
         )
         voted = {"id": entry.pk, "track": entry.track_id, "votes": entry.votes}
-        return json_response({"entry": voted, **queue_payload(event.pk)}, status.HTTP_201_CREATED)
+        # Just the vote: the new queue reaches every client, this one too, over the socket
+        # (or from queue/); building it for each vote would double the work of the busiest path.
+        seq = current_seq(events.event_group(event.pk))
+        return json_response({"entry": voted, "seq": seq}, status.HTTP_201_CREATED)
 
     # --- the staff's controls; each answers with the queue as it now stands -----------------
 
