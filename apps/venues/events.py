@@ -55,7 +55,7 @@ def _entry(
             "title": row["track__title"],
             "artist": {"slug": row["track__artist__slug"], "stage_name": row["track__artist__stage_name"]},
             "duration": row["track__duration"],
-            "artwork_url": _url(row["track__thumbnail"]),
+            "thumbnail_url": _url(row["track__thumbnail"]),
         },
         "votes": row["votes"],
         "status": row["status"],

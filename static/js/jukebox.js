@@ -31,8 +31,8 @@
     setText(node, "votes", entry.votes);
     setText(node, "votes-label", entry.votes === 1 ? "vote" : "votes");
     fields(node, "artwork").forEach(function (img) {
-      if (entry.track.artwork_url) {
-        img.src = entry.track.artwork_url;
+      if (entry.track.thumbnail_url) {
+        img.src = entry.track.thumbnail_url;
         img.hidden = false;
       } else {
         img.removeAttribute("src");

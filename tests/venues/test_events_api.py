@@ -370,10 +370,10 @@ def test_the_pool_lists_the_events_tracks_and_searches_titles_and_artists(api, e
         "title": "Saudade",
         "artist": {"slug": "ze-fado", "stage_name": "Zé Fado"},
         "duration": 180.0,
-        "artwork_url": None,
+        "thumbnail_url": None,
     }
     assert by_title == by_artist == [expected]
-    thumbnails = [t["artwork_url"] for t in everything["results"] if t["id"] != song.pk]
+    thumbnails = [t["thumbnail_url"] for t in everything["results"] if t["id"] != song.pk]
     assert all(u.endswith(".jpg") for u in thumbnails)
 
 

@@ -39,9 +39,9 @@ class PoolTrackSerializer(serializers.Serializer):
     title = serializers.CharField()
     artist = ArtistRefSerializer()
     duration = serializers.FloatField(allow_null=True, help_text="Seconds.")
-    artwork_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
 
-    def get_artwork_url(self, track) -> str | None:  # noqa: ANN001
+    def get_thumbnail_url(self, track) -> str | None:  # noqa: ANN001
         return track.thumbnail.url if track.thumbnail else None
 
 
@@ -72,7 +72,7 @@ class EntryActionSerializer(serializers.Serializer):
 
 
 class QueueTrackSerializer(PoolTrackSerializer):
-    artwork_url = serializers.CharField(allow_null=True)
+    thumbnail_url = serializers.CharField(allow_null=True)
 
 
 class PlayingTrackSerializer(QueueTrackSerializer):
