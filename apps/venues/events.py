@@ -10,8 +10,10 @@ through the cache). Each snapshot is serialized once for all sockets.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -19,6 +21,7 @@ from django.db import connections, transaction
 
 from apps.core.realtime import current_seq, send_now
 
+logger = structlog.get_logger(__name__)
 QUEUE_LENGTH = 50
 HISTORY_LENGTH = 5
 
@@ -66,30 +69,34 @@ def _entry(
     return data
 
 
-def queue_state(event_id: int) -> dict[str, Any]:
-    """Now playing, the queue in order and the last few played: what every client shows.
-
-    Read as plain rows (``values()``), not model instances: it is built for every change.
-    """
+def now_playing_state(event_id: int) -> dict[str, Any] | None:
+    """The playing entry, with the address the player loads it from, or None."""
     from apps.media.models import Track
 
     from .models import Event, QueueEntry
     from .providers import provider_for
 
+    playing = QueueEntry.objects.filter(event_id=event_id).playing().values(*ENTRY_FIELDS).first()
+    if playing is None:
+        return None
+    # The player's address comes from the music provider, whoever serves the audio.
+    track = Track.objects.get(pk=playing["track_id"])
+    stream_url = provider_for(Event(pk=event_id)).stream_url(track) or None
+    return _entry(playing, with_stream=True, stream_url=stream_url)
+
+
+def queue_state(event_id: int) -> dict[str, Any]:
+    """Now playing, the queue in order and the last few played: what every client shows.
+
+    Read as plain rows (``values()``), not model instances: it is built for every change.
+    """
+    from .models import Event, QueueEntry
+
     status = Event.objects.filter(pk=event_id).values_list("status", flat=True).first()
     entries = QueueEntry.objects.filter(event_id=event_id)
-    playing = entries.playing().values(*ENTRY_FIELDS).first()
-    now_playing = None
-    if playing:
-        # The player's address comes from the music provider, whoever serves the audio.
-        event = Event(pk=event_id)
-        track = Track.objects.get(pk=playing["track_id"])
-        now_playing = _entry(
-            playing, with_stream=True, stream_url=provider_for(event).stream_url(track) or None
-        )
     return {
         "event": {"id": event_id, "status": status},
-        "now_playing": now_playing,
+        "now_playing": now_playing_state(event_id),
         "queue": [_entry(row) for row in entries.queued().values(*ENTRY_FIELDS)[:QUEUE_LENGTH]],
         "history": [_entry(row) for row in entries.history().values(*ENTRY_FIELDS)[:HISTORY_LENGTH]],
     }
@@ -107,16 +114,27 @@ def _keys(event_id: int) -> tuple[str, str]:
     return f"venues:queue-sent:{event_id}", f"venues:queue-pending:{event_id}"
 
 
-def _send_trailing(event_id: int) -> None:
+def _send_trailing(event_id: int, *, retry: bool = True) -> None:
     sent, pending = _keys(event_id)
     try:
         # Released before reading: a change after this read asks for the next snapshot.
         cache.delete(pending)
-        cache.set(sent, 1, timeout=settings.EVENT_QUEUE_COALESCE_SECONDS)
+        cache.set(sent, time.time(), timeout=settings.EVENT_QUEUE_COALESCE_SECONDS)
         send_queue(event_id)
+    except Exception:
+        # This send carries the window's last changes: try once more rather than lose them.
+        logger.exception("queue_snapshot_failed", event_id=event_id)
+        if retry and cache.add(pending, 1, timeout=settings.EVENT_QUEUE_COALESCE_SECONDS * 4):
+            _start_timer(settings.EVENT_QUEUE_COALESCE_SECONDS, event_id, retry=False)
     finally:
         # A timer's thread ends here: its database connection must not outlive it.
         connections.close_all()
+
+
+def _start_timer(delay: float, event_id: int, *, retry: bool = True) -> None:
+    timer = threading.Timer(delay, _send_trailing, args=(event_id,), kwargs={"retry": retry})
+    timer.daemon = True
+    timer.start()
 
 
 def _request_snapshot(event_id: int) -> None:
@@ -125,16 +143,16 @@ def _request_snapshot(event_id: int) -> None:
         send_queue(event_id)
         return
     sent, pending = _keys(event_id)
+    now = time.time()
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
-    if cache.add(sent, 1, timeout=window):
+    if cache.add(sent, now, timeout=window):
         send_queue(event_id)
         return
-    # Otherwise one send at the end of the window carries every change made meanwhile.
-    # The pending mark outlives a window a little, in case its process dies first.
+    # Otherwise one send when the window closes carries every change made meanwhile. The
+    # pending mark outlives a window a little, in case its process dies first.
     if cache.add(pending, 1, timeout=window * 4):
-        timer = threading.Timer(window, _send_trailing, args=(event_id,))
-        timer.daemon = True
-        timer.start()
+        sent_at = cache.get(sent) or now
+        _start_timer(max(0.0, sent_at + window - now), event_id)
 
 
 def queue_changed(event_id: int) -> None:
@@ -146,7 +164,6 @@ def track_started(event_id: int) -> None:
     """``track.started``: at once, so displays start the player without waiting."""
 
     def send() -> None:
-        state = queue_state(event_id)
-        send_now(event_group(event_id), "track.started", {"now_playing": state["now_playing"]})
+        send_now(event_group(event_id), "track.started", {"now_playing": now_playing_state(event_id)})
 
     transaction.on_commit(send)
