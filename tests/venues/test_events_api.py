@@ -462,3 +462,16 @@ def test_the_controls_of_a_draft_are_409_naming_event(api_as, staff):
     response = api_as(staff).post(url(draft, "next"))
     assert response.status_code == 409
     assert response.json()["errors"] == {"event": ["This event is not running."]}
+
+
+def test_scanning_again_with_a_guest_token_keeps_the_same_guest_and_its_votes(api, event, tracks):
+    first = api.post(url(event, "guest"), {"token": services.qr_token(event)}, format="json").json()[
+        "guest_token"
+    ]
+    api.credentials(HTTP_X_GUEST_TOKEN=first)
+    assert vote(api, event, tracks[0]).status_code == 201
+    again = api.post(url(event, "guest"), {"token": services.qr_token(event)}, format="json").json()[
+        "guest_token"
+    ]
+    api.credentials(HTTP_X_GUEST_TOKEN=again)
+    assert vote(api, event, tracks[0]).status_code == 409

@@ -152,7 +152,10 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         data = GuestJoinSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        guest = services.join_with_qr(event, data.validated_data["token"], user=user)
+        # An app that already holds a guest of this event keeps it (and its limits).
+        token = request.headers.get(GUEST_HEADER)
+        current = services.guest_from_token(event, token) if token else None
+        guest = services.join_with_qr(event, data.validated_data["token"], user=user, current=current)
         return Response(
             {"guest_token": services.guest_token(guest), "expires_in": settings.EVENT_GUEST_MAX_AGE_SECONDS}
         )
