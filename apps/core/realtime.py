@@ -6,16 +6,50 @@ sees a gap, or reconnects, asks for a fresh snapshot (which carries the current 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 import orjson
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
 from .counters import increment
+
+SEND_TIMEOUT_SECONDS = 5
+
+
+class _Sender:
+    """One event loop per process, on its own thread, that sends to the channel layer.
+
+    From sync code (a web request, a task) async_to_sync would start a new loop for every
+    send, and the layer a new Redis connection with it: several milliseconds per message.
+    This loop lives as long as the process, and so does its connection.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="encore-realtime", daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(SEND_TIMEOUT_SECONDS)
+
+
+_sender_lock = threading.Lock()
+_the_sender: _Sender | None = None
+
+
+def _sender() -> _Sender:
+    global _the_sender
+    with _sender_lock:
+        # A forked worker (gunicorn, Celery) inherits the object but not the thread.
+        if _the_sender is None or not _the_sender.thread.is_alive():
+            _the_sender = _Sender()
+        return _the_sender
 
 
 def _seq_key(group: str) -> str:
@@ -50,14 +84,18 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
         for group in groups
     ]
 
+    layer = get_channel_layer()
+
     async def send_all() -> None:
-        layer = get_channel_layer()
         for group, text in texts:
             await layer.group_send(group, {"type": "relay", "text": text})
 
-    # One event loop for all of them: from sync code each async_to_sync call starts a loop
-    # and the channel layer a connection with it.
-    async_to_sync(send_all)()
+    if isinstance(layer, InMemoryChannelLayer):
+        # Its queues belong to the event loop the sockets run on (tests, the embedded
+        # default): send from there, as async_to_sync does.
+        async_to_sync(send_all)()
+    else:
+        _sender().run(send_all())
 
 
 def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
