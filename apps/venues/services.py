@@ -118,9 +118,12 @@ def guest_from_token(event: Event, token: str) -> Guest | None:
 # --- votes --------------------------------------------------------------------------------
 
 
-def _entry_conflict(event: Event, track: Track, now: datetime) -> None:
+def _latest_entry(event: Event, track: Track) -> QueueEntry | None:
+    return QueueEntry.objects.filter(event=event, track=track).order_by("-id").first()
+
+
+def _entry_conflict(latest: QueueEntry | None, now: datetime) -> None:
     """Refuse votes for what is playing, what played, and a vetoed track within its window."""
-    latest = QueueEntry.objects.filter(event=event, track=track).order_by("-id").first()
     if latest is None:
         return
     if latest.status == EntryStatus.PLAYING:
@@ -137,24 +140,23 @@ def _entry_conflict(event: Event, track: Track, now: datetime) -> None:
 
 
 def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None:
-    last = (
-        Vote.objects.filter(guest=guest).order_by("-created_at").values_list("created_at", flat=True).first()
+    cap = event.votes_per_guest_per_hour
+    # The guest's latest votes of the last hour, newest first, in one read: the first says
+    # whether the cooldown is over, their number and the oldest whether the cap is reached.
+    recent = list(
+        Vote.objects.filter(guest=guest, created_at__gt=now - timedelta(hours=1))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:cap]
     )
     cooldown = timedelta(seconds=event.vote_cooldown_seconds)
-    if last is not None and now - last < cooldown:
-        wait = math.ceil((last + cooldown - now).total_seconds())
+    if recent and now - recent[0] < cooldown:
+        wait = math.ceil((recent[0] + cooldown - now).total_seconds())
         raise RateLimited(f"Vote again in {wait} s.", retry_after=max(wait, 1), code="vote_cooldown")
-    hour_ago = now - timedelta(hours=1)
-    recent = list(
-        Vote.objects.filter(guest=guest, created_at__gt=hour_ago)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)[: event.votes_per_guest_per_hour]
-    )
-    if len(recent) >= event.votes_per_guest_per_hour:
-        wait = math.ceil((recent[0] + timedelta(hours=1) - now).total_seconds())
+    if len(recent) >= cap:
+        wait = math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds())
         minutes = math.ceil(wait / 60)
         raise RateLimited(
-            f"That's {event.votes_per_guest_per_hour} votes this hour; vote again in {minutes} min.",
+            f"That's {cap} votes this hour; vote again in {minutes} min.",
             retry_after=max(wait, 1),
             code="vote_hourly_cap",
         )
@@ -171,23 +173,6 @@ def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None
             )
 
 
-def _queued_entry(event: Event, track: Track, guest: Guest, now: datetime) -> QueueEntry:
-    entry = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
-    if entry is not None:
-        return entry
-    try:
-        with transaction.atomic():
-            return QueueEntry.objects.create(
-                event=event, track=track, requested_by=guest, votes=0, reached_at=now, created_at=now
-            )
-    except IntegrityError:
-        # Someone requested it at the same instant (or it just started playing).
-        entry = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
-        if entry is None:
-            raise Conflict("This track is playing now.", code="track_playing", field="track") from None
-        return entry
-
-
 def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -> QueueEntry:
     """A guest's vote for a track of the pool; requesting a track is its first vote.
 
@@ -201,31 +186,36 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
     track = provider_for(event).track(event, track_id)
     if track is None:
         raise ValidationError({"track": "This track is not in tonight's pool."})
-    with transaction.atomic():
-        # A vote and the event's playback or end go one after the other, never crossed.
-        event = _lock_event(event)
-        if event.status != EventStatus.ACTIVE:
-            raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
-        # One guest's votes go one at a time, so the limits hold against double taps.
-        Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
-        now = timezone.now()
-        _entry_conflict(event, track, now)
-        queued = QueueEntry.objects.filter(event=event, track=track, status=EntryStatus.QUEUED).first()
-        if queued is not None and Vote.objects.filter(entry=queued, guest=guest).exists():
-            raise Conflict("You already voted for this track.", code="already_voted", field="track")
-        _check_rate(event, guest, now, network)
-        entry = _queued_entry(event, track, guest, now)
-        try:
-            with transaction.atomic():
-                Vote.objects.create(
-                    entry=entry, guest=guest, event=event, track=track, user_id=guest.user_id, created_at=now
-                )
-        except IntegrityError:
-            raise Conflict("You already voted for this track.", code="already_voted", field="track") from None
-        # Only an inserted vote moves the count, atomically in the database.
-        QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
-        events.queue_changed(event.pk)
-    entry.refresh_from_db()
+    try:
+        with transaction.atomic():
+            # An event's votes and its playback go one at a time: a vote never lands after
+            # the event ended or on a track that just started, and two guests requesting
+            # one track at once make one entry. One guest's double taps wait their turn too.
+            event = _lock_event(event)
+            if event.status != EventStatus.ACTIVE:
+                raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+            Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
+            now = timezone.now()
+            latest = _latest_entry(event, track)
+            _entry_conflict(latest, now)
+            queued = latest if latest is not None and latest.status == EntryStatus.QUEUED else None
+            if queued is not None and Vote.objects.filter(entry=queued, guest=guest).exists():
+                raise Conflict("You already voted for this track.", code="already_voted", field="track")
+            _check_rate(event, guest, now, network)
+            entry = queued or QueueEntry.objects.create(
+                event=event, track=track, requested_by=guest, votes=0, reached_at=now, created_at=now
+            )
+            Vote.objects.create(
+                entry=entry, guest=guest, event=event, track=track, user_id=guest.user_id, created_at=now
+            )
+            # Only an inserted vote moves the count, atomically in the database; under the
+            # event's lock nobody else moved it since it was read.
+            QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
+            entry.votes, entry.reached_at = entry.votes + 1, now
+            events.queue_changed(event.pk)
+    except IntegrityError:
+        # The constraints are the last word on duplicates; the locks above make this rare.
+        raise Conflict("You already voted for this track.", code="already_voted", field="track") from None
     return entry
 
 

@@ -260,3 +260,22 @@ def test_the_qr_code_rotates_and_an_old_one_stops_working(event):
         clock.shift(timedelta(minutes=10))
         assert not services.check_qr_token(event, token)
     assert not services.check_qr_token(EventFactory(), services.qr_token(event))
+
+
+def test_a_track_added_to_or_removed_from_the_pool_counts_at_once(event, tracks):
+    guest = services.guest_for(event)
+    newcomer = TrackFactory()
+    with pytest.raises(ValidationError):
+        services.cast_vote(event, newcomer.pk, guest=guest)
+    event.pool_tracks.add(newcomer)
+    assert services.cast_vote(event, newcomer.pk, guest=guest).votes == 1
+    event.pool_tracks.remove(tracks[0])
+    with pytest.raises(ValidationError):
+        services.cast_vote(event, tracks[0].pk, guest=services.guest_for(event))
+    # A whole genre joins the pool.
+    from tests.factories import GenreFactory
+
+    genre = GenreFactory()
+    jazz = TrackFactory(genre=genre)
+    event.pool_genres.add(genre)
+    assert services.cast_vote(event, jazz.pk, guest=services.guest_for(event)).votes == 1
