@@ -183,6 +183,54 @@ def gunicorn_sync(workers: int, env: dict[str, str] | None = None) -> Server:
     )
 
 
+def uvicorn_ws(workers: int, env: dict[str, str] | None = None) -> Server:
+    """uvicorn workers serving the sockets with psycopg's pool, as the Procfile's `ws` does."""
+    return Server(
+        key="uvicorn",
+        label=f"uvicorn x{workers}",
+        interface="ASGI",
+        argv=[
+            str(BIN / "uvicorn"),
+            "--host",
+            HOST,
+            "--port",
+            "{port}",
+            "--workers",
+            str(workers),
+            "--ws",
+            "websockets-sansio",
+            "--ws-per-message-deflate",
+            "false",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "config.asgi:application",
+        ],
+        env={"DATABASE_POOL": "true", **(env or {})},
+    )
+
+
+def daphne_ws(env: dict[str, str] | None = None) -> Server:
+    """One daphne process serving the sockets with psycopg's pool (the ws server measured
+    against uvicorn); its handshake timeout raised from 5 s so a connection storm waits."""
+    return Server(
+        key="daphne",
+        label="daphne",
+        interface="ASGI",
+        argv=[
+            str(BIN / "daphne"),
+            "--bind",
+            HOST,
+            "--port",
+            "{port}",
+            "--websocket_connect_timeout",
+            "30",
+            "config.asgi:application",
+        ],
+        env={"DATABASE_POOL": "true", **(env or {})},
+    )
+
+
 # --- environment ---------------------------------------------------------------------
 
 

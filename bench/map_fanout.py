@@ -238,7 +238,7 @@ def main() -> int:
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--performers", type=int, default=100)
     parser.add_argument("--duration", type=int, default=30, choices=range(10, 121), metavar="SECONDS")
-    parser.add_argument("--ws-server", choices=("daphne", "uvicorn"), default="daphne")
+    parser.add_argument("--ws-server", choices=("daphne", "uvicorn"), default="uvicorn")
     parser.add_argument("--ws-workers", type=int, default=2, help="uvicorn's worker processes")
     args = parser.parse_args()
     if not (common.reachable(common.PG_PORT) and common.redis_answers()):
@@ -272,29 +272,9 @@ def main() -> int:
 
         web = common.gunicorn_sync(1, {"LOG_LEVEL": "WARNING"})
         if args.ws_server == "daphne":
-            ws_argv = [str(common.BIN / "daphne"), "--bind", common.HOST, "--port", "{port}"]
+            ws = common.daphne_ws({"LOG_LEVEL": "WARNING"})
         else:
-            ws_argv = [
-                str(common.BIN / "uvicorn"),
-                "--host",
-                common.HOST,
-                "--port",
-                "{port}",
-                "--workers",
-                str(args.ws_workers),
-                "--ws",
-                "websockets-sansio",
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ]
-        ws = common.Server(
-            key=args.ws_server,
-            label=args.ws_server,
-            interface="ASGI",
-            argv=[*ws_argv, "config.asgi:application"],
-            env={"LOG_LEVEL": "WARNING", "DATABASE_POOL": "true"},
-        )
+            ws = common.uvicorn_ws(args.ws_workers, {"LOG_LEVEL": "WARNING"})
         for server in (web, ws):
             running.append(common.Running(server, env, None, logdir))
         for server in running:
@@ -331,6 +311,7 @@ def main() -> int:
     ]
     to_first = [(min(move.arrivals.values()) - move.sent_at) * 1000 for move in accepted if move.arrivals]
     fanout = statistics.mean(len(move.expected) for move in accepted) if accepted else 0
+    ws_label = "daphne (1 process)" if args.ws_server == "daphne" else f"uvicorn ({args.ws_workers} workers)"
 
     out = io.StringIO()
     out.write(
@@ -341,7 +322,7 @@ def main() -> int:
         f" {args.duration} s of moves; sockets connected in {counts['connect_seconds']:.1f} s\n"
     )
     out.write(
-        "- gunicorn (1 sync worker) takes the position POSTs; daphne (1 process, psycopg pool) serves"
+        f"- gunicorn (1 sync worker) takes the position POSTs; {ws_label} (psycopg pool) serves"
         " the sockets; RedisPubSubChannelLayer; PostgreSQL; all on this box with the clients\n"
     )
     out.write(

@@ -4,7 +4,7 @@
 
 Production settings on 127.0.0.1: PostgreSQL (a throwaway database), Redis (cache, rate
 limits and the RedisPubSubChannelLayer), gunicorn (2 sync workers) taking the vote POSTs
-(`web`) and daphne serving the event sockets (`ws`), as in the Procfile. One active event
+(`web`) and two uvicorn workers serving the event sockets (`ws`), as in the Procfile. One active event
 with a pool of 40 tracks; signed-in fans vote with their session token, each for a track
 it has not voted for yet, at a steady rate. A socket has seen a vote when a queue it
 receives counts the vote's track at least as high as the vote's response did (snapshots
@@ -58,7 +58,7 @@ LATE_LIMIT = 60  # seconds behind schedule after which the remaining votes are n
 WAVE, WAVE_PAUSE = 50, 0.2
 
 # The floor: what one process does with no framework at all. It subscribes before it
-# listens, so answering /healthz means it is ready; no compression, as daphne sends none.
+# listens, so answering /healthz means it is ready; no compression, as the ws process sends none.
 FLOOR_SERVER = """
 import asyncio, http, sys
 import redis.asyncio as aioredis
@@ -431,20 +431,7 @@ def run(args: argparse.Namespace, logdir: Path) -> Outcome:
     connections.close_all()
 
     web = common.gunicorn_sync(2, {"LOG_LEVEL": "WARNING"})
-    ws = common.Server(
-        key="daphne",
-        label="daphne",
-        interface="ASGI",
-        argv=[
-            str(common.BIN / "daphne"),
-            "--bind",
-            common.HOST,
-            "--port",
-            "{port}",
-            "config.asgi:application",
-        ],
-        env={"LOG_LEVEL": "WARNING", "DATABASE_POOL": "true"},
-    )
+    ws = common.uvicorn_ws(2, {"LOG_LEVEL": "WARNING"})
     running = [common.Running(server, env, None, logdir) for server in (web, ws)]
     try:
         for server in running:
@@ -577,7 +564,7 @@ def report(args: argparse.Namespace, outcome: Outcome) -> tuple[str, bool]:
         f" floor server {next(iter(floor_window.cores.values()), 0.0):.2f}\n"
     )
     out.write(
-        "- gunicorn (2 sync workers) takes the vote POSTs; daphne (1 process, psycopg pool) serves the"
+        "- gunicorn (2 sync workers) takes the vote POSTs; uvicorn (2 workers, psycopg pool) serve the"
         " sockets; RedisPubSubChannelLayer; PostgreSQL; queue snapshots coalesced every"
         " `EVENT_QUEUE_COALESCE_SECONDS` (0.15 s by default); all on this box with the clients\n"
     )
