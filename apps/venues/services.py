@@ -245,15 +245,19 @@ def _lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-@transaction.atomic
-def play_next(event: Event, *, actor: User | None) -> QueueEntry | None:
-    """Staff press "next": what is playing goes to the history and the top of the queue plays."""
+def _advance(event: Event, actor: User | None, finished_as: str) -> QueueEntry | None:
     _check_staff(event, actor)
     event = _lock_event(event)
     _require_active(event)
     now = timezone.now()
-    _finish_playing(event, EntryStatus.PLAYED, now)
+    _finish_playing(event, finished_as, now)
     return _start_top(event, now)
+
+
+@transaction.atomic
+def play_next(event: Event, *, actor: User | None) -> QueueEntry | None:
+    """Staff press "next": what is playing goes to the history and the top of the queue plays."""
+    return _advance(event, actor, EntryStatus.PLAYED)
 
 
 @transaction.atomic
@@ -273,12 +277,7 @@ def track_ended(event: Event, entry_id: int, *, actor: User | None) -> QueueEntr
 @transaction.atomic
 def skip(event: Event, *, actor: User | None) -> QueueEntry | None:
     """Staff cut the playing track short; it counts as skipped, and the next one plays."""
-    _check_staff(event, actor)
-    event = _lock_event(event)
-    _require_active(event)
-    now = timezone.now()
-    _finish_playing(event, EntryStatus.SKIPPED, now)
-    return _start_top(event, now)
+    return _advance(event, actor, EntryStatus.SKIPPED)
 
 
 @transaction.atomic

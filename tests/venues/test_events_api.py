@@ -28,21 +28,6 @@ SCAN_TO_VOTE = "Scan the code on the venue's screen to vote."
 
 
 @pytest.fixture
-def staff():
-    return UserFactory()
-
-
-@pytest.fixture
-def event(staff):
-    return EventFactory(venue=VenueFactory(staff=[staff]), tracks=[TrackFactory() for _ in range(4)])
-
-
-@pytest.fixture
-def tracks(event):
-    return list(event.pool_tracks.order_by("id"))
-
-
-@pytest.fixture
 def other_staff():
     """Staff of another venue, who must not learn that this venue's events exist."""
     user = UserFactory()

@@ -19,21 +19,6 @@ from tests.factories import EventFactory, TrackFactory, UserFactory, VenueFactor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff():
-    return UserFactory()
-
-
-@pytest.fixture
-def event(staff):
-    return EventFactory(venue=VenueFactory(staff=[staff]), tracks=[TrackFactory() for _ in range(4)])
-
-
-@pytest.fixture
-def tracks(event):
-    return list(event.pool_tracks.order_by("id"))
-
-
 def guests(event, n: int) -> list:
     return [services.guest_for(event) for _ in range(n)]
 
