@@ -303,6 +303,10 @@ def upload_track(
     )
 
 
+# Each kind of upload's service, by the name the URLs and forms use.
+UPLOADERS = {"clip": upload_clip, "story": upload_story, "track": upload_track}
+
+
 def start_direct_upload(artist: ArtistProfile, *, actor: User, kind: str) -> dict[str, Any]:
     """A presigned POST so an app can send a big file straight to storage, then confirm it."""
     _check_owner(artist, actor)

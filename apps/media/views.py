@@ -24,7 +24,6 @@ from .models import Clip, MediaItem, MediaStatus, Story, Track
 
 MODELS: dict[str, type[MediaItem]] = {"clip": Clip, "story": Story, "track": Track}
 FOLDERS: dict[str, type[MediaItem]] = {model.FOLDER: model for model in MODELS.values()}
-UPLOADERS = {"clip": services.upload_clip, "story": services.upload_story, "track": services.upload_track}
 
 
 @require_safe
@@ -117,7 +116,7 @@ def upload(request: HtmxHttpRequest, kind: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["upload"] = data.pop("file")
         try:
-            UPLOADERS[kind](artist, actor=request.user, **data)
+            services.UPLOADERS[kind](artist, actor=request.user, **data)
             saved = True
         except ValidationError as exc:
             add_service_errors(form, exc)

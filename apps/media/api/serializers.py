@@ -62,7 +62,7 @@ class MediaItemSerializer(serializers.ModelSerializer):
 
 
 class ClipSerializer(MediaItemSerializer):
-    performance = serializers.PrimaryKeyRelatedField(read_only=True)
+    performance = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Clip
@@ -70,7 +70,7 @@ class ClipSerializer(MediaItemSerializer):
 
 
 class StorySerializer(MediaItemSerializer):
-    performance = serializers.PrimaryKeyRelatedField(read_only=True)
+    performance = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Story

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import parsers, permissions, status, views, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,6 +22,7 @@ UPLOAD_PARSERS = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParse
 class MediaItemViewSet(viewsets.ModelViewSet):
     """Shared by clips, stories and tracks: public when processed, the uploader's in any state."""
 
+    kind: str  # "clip", "story" or "track": picks the upload service
     model: type[MediaItem]
     upload_serializer: type[s.UploadSerializer]
     change_serializer: type[Any] | None = None
@@ -43,15 +44,12 @@ class MediaItemViewSet(viewsets.ModelViewSet):
         fresh = self.model._base_manager.select_related("artist").get(pk=item.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
-    def upload(self, request: Request, data: dict[str, Any]) -> MediaItem:
-        raise NotImplementedError
-
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = self.upload_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields["upload"], fields["direct_key"] = fields.pop("file", None), fields.pop("upload", "")
-        item = self.upload(request, fields)
+        item = services.UPLOADERS[self.kind](request.user.artist_profile, actor=request.user, **fields)
         return self._read(item, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
@@ -81,38 +79,37 @@ class MediaItemViewSet(viewsets.ModelViewSet):
         return Response({"reported": True}, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    request={"multipart/form-data": s.ClipUploadSerializer, "application/json": s.ClipUploadSerializer}
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": s.ClipUploadSerializer, "application/json": s.ClipUploadSerializer}
+    )
 )
 class ClipViewSet(MediaItemViewSet):
     """Short videos (up to 5 minutes) by artists, optionally from one of their performances."""
 
     model = Clip
+    kind = "clip"
     serializer_class = s.ClipSerializer
     upload_serializer = s.ClipUploadSerializer
     change_serializer = s.ClipChangeSerializer
     filterset_class = PerformanceMediaFilter
-
-    def upload(self, request: Request, data: dict[str, Any]) -> MediaItem:
-        return services.upload_clip(request.user.artist_profile, actor=request.user, **data)
 
 
 class StoryViewSet(MediaItemViewSet):
     """Videos (up to 60 s) and images that disappear 24 hours after they are posted."""
 
     model = Story
+    kind = "story"
     serializer_class = s.StorySerializer
     upload_serializer = s.StoryUploadSerializer
     filterset_class = PerformanceMediaFilter
-
-    def upload(self, request: Request, data: dict[str, Any]) -> MediaItem:
-        return services.upload_story(request.user.artist_profile, actor=request.user, **data)
 
 
 class TrackViewSet(MediaItemViewSet):
     """The local catalog: recordings by the city's artists (up to 15 minutes)."""
 
     model = Track
+    kind = "track"
     serializer_class = s.TrackSerializer
     upload_serializer = s.TrackUploadSerializer
     change_serializer = s.TrackChangeSerializer
@@ -120,9 +117,6 @@ class TrackViewSet(MediaItemViewSet):
 
     def get_queryset(self):  # noqa: ANN201
         return super().get_queryset().select_related("genre", "area")
-
-    def upload(self, request: Request, data: dict[str, Any]) -> MediaItem:
-        return services.upload_track(request.user.artist_profile, actor=request.user, **data)
 
     @extend_schema(
         request=s.PlaySerializer, responses={200: s.PlayResultSerializer, 201: s.PlayResultSerializer}
