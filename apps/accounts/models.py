@@ -69,6 +69,9 @@ class ArtistProfile(models.Model):
     payout_status = models.CharField(
         max_length=20, choices=PayoutStatus.choices, default=PayoutStatus.NOT_CONNECTED
     )
+    stripe_account_id = models.CharField(
+        max_length=255, blank=True, help_text="The connected Stripe account."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +119,7 @@ class NotificationKind(models.TextChoices):
     MEDIA_FAILED = "media_failed", "Your upload could not be processed"
     MEDIA_HIDDEN = "media_hidden", "A curator hid your upload"
     MEDIA_RESTORED = "media_restored", "A curator restored your upload"
+    TIP_RECEIVED = "tip_received", "You got a tip"
 
 
 class Notification(models.Model):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.performances",
     "apps.media",
     "apps.venues",
+    "apps.tips",
 ]
 
 MIDDLEWARE = [
@@ -404,6 +405,24 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 DJSTRIPE_WEBHOOK_SECRET = env.str("DJSTRIPE_WEBHOOK_SECRET", default="")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
+
+# --- tips and supporters ------------------------------------------------------------
+# Every amount is in minor units (cents) of TIPS_CURRENCY.
+TIPS_CURRENCY = env.str("TIPS_CURRENCY", default="eur").lower()
+TIP_PRESET_AMOUNTS = [200, 500, 1000]
+TIP_MIN_AMOUNT = env.positive_int("TIP_MIN_AMOUNT", 100)
+TIP_MAX_AMOUNT = env.positive_int("TIP_MAX_AMOUNT", 50_000)
+if TIP_MIN_AMOUNT > TIP_MAX_AMOUNT:
+    raise ImproperlyConfigured("TIP_MIN_AMOUNT must not be above TIP_MAX_AMOUNT")
+# What a card payment costs, for the ledger: basis points of the amount plus a fixed part.
+STRIPE_FEE_BASIS_POINTS = env.int("STRIPE_FEE_BASIS_POINTS", default=150)
+STRIPE_FEE_FIXED = env.int("STRIPE_FEE_FIXED", default=25)
+SUPPORTER_MONTHLY_FEE = env.positive_int("SUPPORTER_MONTHLY_FEE", 500)
+# The platform keeps this share of each supporter fee, in basis points (10% = 1000).
+SUPPORTER_PLATFORM_SHARE_BASIS_POINTS = env.int("SUPPORTER_PLATFORM_SHARE_BASIS_POINTS", default=1000)
+# Weighted engagement E = sum(weight(kind) x count); one artist earns at most the cap per day.
+SUPPORTER_ENGAGEMENT_WEIGHTS = {"play": 1, "like": 3, "vote": 2, "view": 1}
+SUPPORTER_DAILY_CAP_PER_ARTIST = env.positive_int("SUPPORTER_DAILY_CAP_PER_ARTIST", 200)
 
 # --- media --------------------------------------------------------------------------
 # Uploads are checked by their content (apps.media.probe); these are the limits it applies.
