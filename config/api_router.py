@@ -5,6 +5,7 @@ from apps.accounts.api import views as accounts
 from apps.core.api import views as core
 from apps.media.api import views as media
 from apps.performances.api import views as performances
+from apps.tips.api import views as tips
 from apps.venues.api import views as venues
 
 router = DefaultRouter(trailing_slash=True)
@@ -20,6 +21,7 @@ router.register("media/tracks", media.TrackViewSet, basename="track")
 # The catalog's short address, where apps and the web player report plays.
 router.register("tracks", media.TrackViewSet, basename="catalog-track")
 router.register("events", venues.EventViewSet, basename="event")
+router.register("tips", tips.TipViewSet, basename="tip")
 
 app_name = "api"
 urlpatterns = [
@@ -31,6 +33,10 @@ urlpatterns = [
         accounts.NotificationsReadView.as_view(),
         name="me-notifications-read",
     ),
+    path("me/revenue/", tips.RevenueView.as_view(), name="me-revenue"),
+    path("me/supporter/allocation/", tips.SupporterAllocationView.as_view(), name="me-supporter-allocation"),
+    path("supporter/subscribe/", tips.SupporterSubscribeView.as_view(), name="supporter-subscribe"),
+    path("supporter/cancel/", tips.SupporterCancelView.as_view(), name="supporter-cancel"),
     path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
     path("media/uploads/", media.DirectUploadView.as_view(), name="direct-upload"),
     *router.urls,

@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "UploadKindEnum": "apps.media.api.serializers.UPLOAD_KINDS",
         "EventStatusEnum": "apps.venues.models.EventStatus",
         "QueueEntryStatusEnum": "apps.venues.models.EntryStatus",
+        "TipStatusEnum": "apps.tips.models.TipStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -417,6 +418,8 @@ if TIP_MIN_AMOUNT > TIP_MAX_AMOUNT:
 # What a card payment costs, for the ledger: basis points of the amount plus a fixed part.
 STRIPE_FEE_BASIS_POINTS = env.int("STRIPE_FEE_BASIS_POINTS", default=150)
 STRIPE_FEE_FIXED = env.int("STRIPE_FEE_FIXED", default=25)
+# Artists are paid out once their balance reaches this.
+PAYOUT_MINIMUM_AMOUNT = env.positive_int("PAYOUT_MINIMUM_AMOUNT", 500)
 SUPPORTER_MONTHLY_FEE = env.positive_int("SUPPORTER_MONTHLY_FEE", 500)
 # The platform keeps this share of each supporter fee, in basis points (10% = 1000).
 SUPPORTER_PLATFORM_SHARE_BASIS_POINTS = env.int("SUPPORTER_PLATFORM_SHARE_BASIS_POINTS", default=1000)

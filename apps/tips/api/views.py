@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import ArtistProfile
+from apps.core.api.pagination import CursorPagination
+
+from .. import payments, services
+from ..models import SupporterAllocation, Tip
+from ..periods import month_of, parse_month
+from .serializers import (
+    StatementSerializer,
+    SupporterAllocationSerializer,
+    SupporterSerializer,
+    TipCreateSerializer,
+    TipSerializer,
+    TipStartedSerializer,
+)
+
+MONTH = OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM; this month when left out.")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="16–100 letters, digits, - or _; a retry with the same key returns the same tip.",
+)
+
+
+class PaymentsDown(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "payments_unavailable"
+
+
+def month_param(request: Request) -> date:
+    value = request.query_params.get("month")
+    if value is None:
+        return month_of(timezone.now())
+    try:
+        return parse_month(value)
+    except ValueError as error:
+        raise exceptions.ValidationError({"month": [str(error)]}) from error
+
+
+def artist_of(request: Request) -> ArtistProfile:
+    artist = ArtistProfile.objects.filter(user=request.user).first()
+    if artist is None:
+        raise exceptions.PermissionDenied("Only artists have revenue; create an artist profile first.")
+    return artist
+
+
+class TipViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Tips: anyone may tip an artist; artists list what they received, payers what they gave (``?mine``)."""
+
+    serializer_class = TipSerializer
+    pagination_class = CursorPagination
+    lookup_field = "public_id"
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[Tip]:
+        tips = Tip.objects.select_related("artist", "payer")
+        if getattr(self, "swagger_fake_view", False):
+            return tips.none()
+        user = self.request.user
+        if self.action == "retrieve":
+            return tips.filter(payer=user) | tips.filter(artist__user=user)
+        if "mine" in self.request.query_params:
+            return tips.given_by(user)
+        return tips.received_by(artist_of(self.request)).paid()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("mine", OpenApiTypes.BOOL, description="Tips you gave, not received.")]
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        request=TipCreateSerializer,
+        responses={201: TipStartedSerializer, 200: TipStartedSerializer},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = TipCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session_key = request.session.session_key if hasattr(request, "session") else None
+        key = services.payer_key(request.user, session_key)
+        before = Tip.objects.filter(
+            payer_key=key, idempotency_key=request.headers.get("Idempotency-Key", "")
+        ).exists()
+        try:
+            tip = services.start_tip(
+                data["artist"],
+                amount=data["amount"],
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                payer=request.user if request.user.is_authenticated else None,
+                payer_key=key,
+                performance=data.get("performance"),
+                message=data.get("message", ""),
+            )
+        except payments.PaymentsUnavailable as error:
+            raise PaymentsDown(str(error)) from error
+        return Response(
+            TipStartedSerializer(tip).data, status=status.HTTP_200_OK if before else status.HTTP_201_CREATED
+        )
+
+
+class RevenueView(APIView):
+    """The signed-in artist's statement for a month: every cent by source, and the balance."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[MONTH], responses=StatementSerializer)
+    def get(self, request: Request) -> Response:
+        artist = artist_of(request)
+        statement = services.artist_statement(artist, month_param(request))
+        data = {**statement.__dict__, "balance": services.artist_balance(artist)}
+        return Response(StatementSerializer(data).data)
+
+
+class SupporterSubscribeView(APIView):
+    """Become a monthly supporter; confirm the first payment with the returned client secret."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: SupporterSerializer})
+    def post(self, request: Request) -> Response:
+        try:
+            supporter = services.become_supporter(request.user)
+        except payments.PaymentsUnavailable as error:
+            raise PaymentsDown(str(error)) from error
+        return Response(SupporterSerializer(supporter).data)
+
+
+class SupporterCancelView(APIView):
+    """Stop supporting at the end of the month already paid for."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: SupporterSerializer})
+    def post(self, request: Request) -> Response:
+        try:
+            supporter = services.stop_supporting(request.user)
+        except payments.PaymentsUnavailable as error:
+            raise PaymentsDown(str(error)) from error
+        return Response(SupporterSerializer(supporter).data)
+
+
+class SupporterAllocationView(APIView):
+    """Where a supporter's money went in a month: each artist's share and the engagement behind it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[MONTH], responses=SupporterAllocationSerializer)
+    def get(self, request: Request) -> Response:
+        month = month_param(request)
+        allocation = (
+            SupporterAllocation.objects.prefetch_related("shares__artist")
+            .filter(supporter=request.user, period=month)
+            .first()
+        )
+        if allocation is None:
+            raise exceptions.NotFound(
+                "Nothing was shared out for you in that month (months are split once over)."
+            )
+        return Response(SupporterAllocationSerializer(allocation).data)
