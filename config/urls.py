@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("apps.performances.urls")),
     path("", include("apps.media.urls")),
     path("", include("apps.venues.urls")),
+    path("", include("apps.tips.urls")),
 ]
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -483,3 +483,43 @@ RULES = [
     *_venue_api_rules(),
     *_venue_page_rules(),
 ]
+
+# --- tips, revenue, payouts and supporters ------------------------------------------------
+# Tests run without Stripe keys: tipping answers 503 and nothing is charged; artists' payout
+# buttons come back to their page with the reason, others are sent to make an artist profile.
+RULES += [
+    Rule("artists/<slug:slug>/tip/", "GET", lambda p: f"/artists/{alice_artist(p)}/tip/", everyone(200)),
+    Rule(
+        "artists/<slug:slug>/tip/",
+        "POST",
+        lambda p: f"/artists/{alice_artist(p)}/tip/",
+        everyone(503),
+        data={"amount": "500"},
+    ),
+    # Only the paying browser may follow a tip; any other id is not found.
+    Rule(
+        "tips/<uuid:public_id>/status/",
+        "GET",
+        "/tips/00000000-0000-0000-0000-000000000000/status/",
+        everyone(404),
+    ),
+    Rule("me/revenue/", "GET", "/me/revenue/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
+    Rule(
+        "me/revenue/statement.csv",
+        "GET",
+        "/me/revenue/statement.csv?month=2026-01",
+        signed_in(302, anonymous=LOGIN, owner=200, other=200),
+    ),
+    Rule("me/payouts/", "POST", "/me/payouts/", signed_in(302, anonymous=LOGIN)),
+    Rule("me/payouts/connect/", "POST", "/me/payouts/connect/", signed_in(302, anonymous=LOGIN)),
+    Rule(
+        "me/payouts/return/",
+        "GET",
+        "/me/payouts/return/",
+        signed_in(302, anonymous=LOGIN, owner=200, other=200),
+    ),
+    Rule("me/payouts/refresh/", "GET", "/me/payouts/refresh/", signed_in(302, anonymous=LOGIN)),
+    Rule("supporter/", "GET", "/supporter/", signed_in(200, anonymous=LOGIN)),
+    Rule("supporter/subscribe/", "POST", "/supporter/subscribe/", signed_in(302, anonymous=LOGIN)),
+    Rule("supporter/cancel/", "POST", "/supporter/cancel/", signed_in(302, anonymous=LOGIN)),
+]

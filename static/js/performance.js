@@ -22,6 +22,17 @@
       }
     }
 
+    // Tips are announced in the page's live region (role=status) and fade after a while.
+    function announce(text) {
+      var box = document.querySelector("[data-toasts]");
+      if (!box || !text) return;
+      var item = document.createElement("p");
+      item.className = "toast";
+      item.textContent = text;
+      box.appendChild(item);
+      setTimeout(function () { item.remove(); }, 8000);
+    }
+
     function setText(selector, value) {
       document.querySelectorAll(selector).forEach(function (node) { node.textContent = String(value); });
     }
@@ -40,6 +51,7 @@
       "performance.liked": function (m) { setText("[data-like-count]", m.performance.like_count); },
       "performance.moved": function (m) { show(m.performance); },
       "performance.started": function (m) { setText("[data-status]", "Live now"); show(m.performance); },
+      "performance.tipped": function (m) { announce(m.text); },
       "performance.ended": function (m) { setText("[data-status]", m.performance.status === "cancelled" ? "Cancelled" : "Completed"); },
     });
   });
