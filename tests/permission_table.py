@@ -523,3 +523,29 @@ RULES += [
     Rule("supporter/subscribe/", "POST", "/supporter/subscribe/", signed_in(302, anonymous=LOGIN)),
     Rule("supporter/cancel/", "POST", "/supporter/cancel/", signed_in(302, anonymous=LOGIN)),
 ]
+
+# The tips API. Tests run without Stripe keys; a tip is checked (amount, key, not yourself)
+# before Stripe is asked, so a keyless request is a 400 naming the field.
+NO_TIP = "00000000-0000-0000-0000-000000000000"
+artists_only = signed_in(403, owner=200, other=200)
+RULES += [
+    Rule("api/v1/tips/", "GET", "/api/v1/tips/", artists_only),
+    Rule("api/v1/tips/", "GET", "/api/v1/tips/?mine", signed_in(200), notes="tips you gave"),
+    Rule(
+        "api/v1/tips/",
+        "POST",
+        "/api/v1/tips/",
+        everyone(400),
+        data=lambda p: {"artist": alice_artist(p), "amount": 500},
+        notes="no Idempotency-Key",
+    ),
+    Rule("api/v1/tips/<public_id>/", "GET", f"/api/v1/tips/{NO_TIP}/", signed_in(404)),
+    Rule("api/v1/tips/<public_id>/confirm/", "POST", f"/api/v1/tips/{NO_TIP}/confirm/", everyone(404)),
+    Rule("tips/<uuid:public_id>/confirm/", "POST", f"/tips/{NO_TIP}/confirm/", everyone(404)),
+    Rule("api/v1/me/revenue/", "GET", "/api/v1/me/revenue/", artists_only),
+    Rule("api/v1/me/supporter/allocation/", "GET", "/api/v1/me/supporter/allocation/", signed_in(404)),
+    Rule("api/v1/supporter/subscribe/", "POST", "/api/v1/supporter/subscribe/", signed_in(503)),
+    Rule("api/v1/supporter/confirm/", "POST", "/api/v1/supporter/confirm/", signed_in(400)),
+    Rule("api/v1/supporter/cancel/", "POST", "/api/v1/supporter/cancel/", signed_in(409)),
+    Rule("supporter/confirm/", "POST", "/supporter/confirm/", signed_in(400, anonymous=LOGIN)),
+]

@@ -8,4 +8,11 @@ class TipsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers for dj-stripe's verified webhook signals.
+        from django.conf import settings
+
         from . import webhooks  # noqa: F401
+
+        if getattr(settings, "STRIPE_API_BASE", ""):
+            from .localstripe import configure_stripe_sdk
+
+            configure_stripe_sdk(settings.STRIPE_API_BASE)

@@ -75,6 +75,26 @@ def create_payment_intent(
     return intent["id"], intent["client_secret"]
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """What the browser does next: wait (``succeeded``/``processing``), authenticate, or try another card."""
+
+    status: str
+    failure_message: str = ""
+
+
+def confirm_payment_intent(payment_intent_id: str, *, payment_method: str) -> Confirmation:
+    """Attach the card the browser tokenised and confirm; a declined card is an answer, not an outage."""
+    _call(stripe.PaymentIntent.modify, payment_intent_id, payment_method=payment_method)
+    try:
+        intent = _call(stripe.PaymentIntent.confirm, payment_intent_id)
+    except PaymentsUnavailable as error:
+        if isinstance(error.__cause__, stripe.CardError):
+            return Confirmation("requires_payment_method", str(error))
+        raise
+    return Confirmation(intent["status"])
+
+
 def fetch_payment_state(payment_intent_id: str) -> PaymentState:
     intent = _call(stripe.PaymentIntent.retrieve, payment_intent_id)
     refunds: tuple[Refund, ...] = ()
@@ -110,6 +130,7 @@ class SubscriptionState:
     cancel_at_period_end: bool
     current_period_end: int | None
     client_secret: str
+    latest_invoice: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,9 +175,12 @@ def create_customer(*, email: str, user_id: int, idempotency_key: str) -> str:
 
 
 def _subscription_state(subscription: Any) -> SubscriptionState:
-    secret = ""
+    secret, invoice_id = "", ""
     invoice = subscription.get("latest_invoice")
+    if isinstance(invoice, str):
+        invoice_id = invoice
     if isinstance(invoice, dict | stripe.StripeObject):
+        invoice_id = invoice.get("id") or ""
         intent = invoice.get("payment_intent")
         if isinstance(intent, dict | stripe.StripeObject):
             secret = intent.get("client_secret") or ""
@@ -167,6 +191,7 @@ def _subscription_state(subscription: Any) -> SubscriptionState:
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
         current_period_end=int(period_end) if period_end else None,
         client_secret=secret,
+        latest_invoice=invoice_id,
     )
 
 

@@ -116,8 +116,10 @@ def start_tip(
     try:
         with transaction.atomic():
             tip = Tip.objects.create(payer_key=payer_key, idempotency_key=idempotency_key, **fields)
+            created = True
     except IntegrityError:
         tip = Tip.objects.get(payer_key=payer_key, idempotency_key=idempotency_key)
+        created = False
     if (
         tip.artist_id != artist.pk
         or tip.amount != amount
@@ -141,7 +143,21 @@ def start_tip(
             )
             tip.payment_intent_id, tip.client_secret = intent_id, client_secret
             tip.save(update_fields=["payment_intent_id", "client_secret", "updated_at"])
+    # Tells the caller whether this request made the tip or repeated an earlier one.
+    tip.just_created = created
     return tip
+
+
+PAYMENT_METHOD_RE = re.compile(r"^(pm|card|src)_[A-Za-z0-9_]{4,100}$")
+
+
+def confirm_tip(tip: Tip, *, payment_method: str) -> payments.Confirmation:
+    """Pay a started tip with the card the browser tokenised; its state still waits for the webhook."""
+    if not PAYMENT_METHOD_RE.match(payment_method or ""):
+        raise ValidationError({"payment_method": "Send the card's payment method id from Stripe.js."})
+    if tip.status not in {TipStatus.PENDING, TipStatus.FAILED} or not tip.payment_intent_id:
+        raise Conflict("This tip is not waiting for a card.", code="tip_not_pending", field="payment_method")
+    return payments.confirm_payment_intent(tip.payment_intent_id, payment_method=payment_method)
 
 
 def sync_tip(payment_intent_id: str) -> Tip | None:
@@ -258,6 +274,31 @@ def become_supporter(user: User) -> Supporter:
         _apply_subscription_state(supporter, state)
         supporter.save()
     return supporter
+
+
+def confirm_supporter_payment(user: User, *, payment_method: str) -> Supporter:
+    """Pay the first month with the card the browser tokenised, then read the result back from Stripe."""
+    if not PAYMENT_METHOD_RE.match(payment_method or ""):
+        raise ValidationError({"payment_method": "Send the card's payment method id from Stripe.js."})
+    supporter = Supporter.objects.filter(user=user).first()
+    if supporter is None or supporter.status != SupporterStatus.INCOMPLETE or not supporter.client_secret:
+        raise Conflict("There is no first payment waiting for a card.", code="nothing_to_confirm")
+    intent_id = supporter.client_secret.split("_secret_")[0]
+    confirmation = payments.confirm_payment_intent(intent_id, payment_method=payment_method)
+    if confirmation.failure_message:
+        raise ValidationError({"payment_method": confirmation.failure_message})
+    return refresh_supporter(user) or supporter
+
+
+def refresh_supporter(user: User) -> Supporter | None:
+    """Mirror the subscription and book its latest invoice if paid: what the webhooks do, on demand."""
+    supporter = Supporter.objects.filter(user=user).exclude(subscription_id="").first()
+    if supporter is None:
+        return None
+    state = payments.fetch_subscription(supporter.subscription_id)
+    if state.latest_invoice:
+        sync_supporter_invoice(state.latest_invoice)
+    return sync_supporter(supporter.subscription_id)
 
 
 def stop_supporting(user: User) -> Supporter:

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("artists/<slug:slug>/tip/", views.tip, name="artist-tip"),
     path("tips/<uuid:public_id>/status/", views.tip_status, name="tip-status"),
+    path("tips/<uuid:public_id>/confirm/", views.tip_confirm, name="tip-confirm"),
     path("me/revenue/", views.revenue, name="revenue"),
     path("me/revenue/statement.csv", views.revenue_statement_csv, name="revenue-statement-csv"),
     path("me/payouts/", views.pay_out, name="pay-out"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("me/payouts/refresh/", views.payout_refresh, name="payout-refresh"),
     path("supporter/", views.supporter, name="supporter"),
     path("supporter/subscribe/", views.supporter_subscribe, name="supporter-subscribe"),
+    path("supporter/confirm/", views.supporter_confirm, name="supporter-confirm"),
     path("supporter/cancel/", views.supporter_cancel, name="supporter-cancel"),
 ]

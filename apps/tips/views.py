@@ -194,8 +194,41 @@ def _start_tip(request: HtmxHttpRequest, artist: ArtistProfile) -> JsonResponse:
             "client_secret": tip.client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "status_url": reverse("tip-status", kwargs={"public_id": tip.public_id}),
+            "confirm_url": reverse("tip-confirm", kwargs={"public_id": tip.public_id}),
         }
     )
+
+
+def _confirmation(request: HtmxHttpRequest, confirm: Any) -> JsonResponse:
+    """Run a card confirmation and answer the browser with Stripe's status or a named error."""
+    data = _request_data(request) or {}
+    try:
+        result = confirm(str(data.get("payment_method") or ""))
+    except ValidationError as exc:
+        return json_error("Some fields are not valid.", status=400, code="invalid", errors=field_errors(exc))
+    except Conflict as exc:
+        return json_error(exc.message, status=409, code=exc.code, errors={exc.field: [exc.message]})
+    except payments.PaymentsUnavailable as exc:
+        return json_error(str(exc), status=503, code="payments_unavailable")
+    return JsonResponse(result)
+
+
+@require_POST
+def tip_confirm(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
+    key = services.payer_key(request.user, request.session.session_key)
+    tip = Tip.objects.filter(public_id=public_id, payer_key=key).first()
+    if tip is None or key == "anonymous":
+        return json_error("Not found.", status=404, code="not_found")
+
+    def confirm(payment_method: str) -> dict[str, str]:
+        result = services.confirm_tip(tip, payment_method=payment_method)
+        return {
+            "status": result.status,
+            "failure_message": result.failure_message,
+            "client_secret": tip.client_secret,
+        }
+
+    return _confirmation(request, confirm)
 
 
 @require_GET
@@ -487,6 +520,16 @@ def supporter_subscribe(request: HtmxHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Thank you for supporting local music!")
     return redirect("supporter")
+
+
+@require_POST
+@login_required
+def supporter_confirm(request: HtmxHttpRequest) -> JsonResponse:
+    def confirm(payment_method: str) -> dict[str, str]:
+        supporter = services.confirm_supporter_payment(request.user, payment_method=payment_method)
+        return {"status": supporter.status}
+
+    return _confirmation(request, confirm)
 
 
 @require_POST

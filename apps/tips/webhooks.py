@@ -66,3 +66,10 @@ def subscription_changed(sender: Any, event: Any, **kwargs: Any) -> None:
     subscription = obj.get("id") if obj.get("object") == "subscription" else obj.get("subscription")
     if isinstance(subscription, str) and subscription:
         services.sync_supporter(subscription)
+
+
+@receiver(WEBHOOK_SIGNALS["account.updated"])
+def account_updated(sender: Any, event: Any, **kwargs: Any) -> None:
+    obj = _object(event)
+    if obj.get("object") == "account":
+        services.apply_account_update(obj)

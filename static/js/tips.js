@@ -46,8 +46,53 @@
     return { stripe: stripe, card: card };
   }
 
-  function confirmCard(payment, clientSecret) {
-    return payment.stripe.confirmCardPayment(clientSecret, { payment_method: { card: payment.card } });
+  // The card becomes a payment method in the browser (Stripe.js keeps the number away from
+  // Encore); the server attaches it and confirms. A stand-in Stripe.js without
+  // createPaymentMethod (the local test server's) makes a token, whose card works the same.
+  function cardMethod(payment) {
+    var made = payment.stripe.createPaymentMethod
+      ? payment.stripe.createPaymentMethod({ type: "card", card: payment.card })
+      : null;
+    return Promise.resolve(made).then(function (result) {
+      if (result && result.paymentMethod) return { id: result.paymentMethod.id };
+      if (result && result.error) return { error: result.error };
+      return payment.stripe.createToken(payment.card).then(function (answer) {
+        return answer.error ? { error: answer.error } : { id: answer.token.card.id };
+      });
+    });
+  }
+
+  function postJSON(url, data, form) {
+    return fetch(url, {
+      method: "POST",
+      body: JSON.stringify(data),
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { ok: response.ok, status: response.status, body: body };
+      });
+    });
+  }
+
+  // Resolves to {error} or {status}; a card that asks for authentication is handed to Stripe.js.
+  function confirmCard(payment, url, clientSecret, form) {
+    return cardMethod(payment).then(function (method) {
+      if (method.error) return { error: method.error };
+      return postJSON(url, { payment_method: method.id }, form).then(function (answer) {
+        if (!answer.ok) {
+          var errors = (answer.body.errors && answer.body.errors.payment_method) || [];
+          return { error: { message: errors[0] || answer.body.detail || "Your card was not charged." } };
+        }
+        if (answer.body.failure_message) return { error: { message: answer.body.failure_message } };
+        if (answer.body.status === "requires_action" && clientSecret) {
+          return payment.stripe.confirmCardPayment(clientSecret).then(function (result) {
+            return result.error ? { error: result.error } : { status: "processing" };
+          });
+        }
+        return { status: answer.body.status };
+      });
+    });
   }
 
   // --- tips --------------------------------------------------------------------------
@@ -158,7 +203,7 @@
           var tip = answer.body;
           if (tip.status !== "pending") { poll(tip.status_url, 0); return; }
           say(status, "Confirming with your bank…", false);
-          return confirmCard(payment, tip.client_secret).then(function (result) {
+          return confirmCard(payment, tip.confirm_url, tip.client_secret, form).then(function (result) {
             if (result.error) {
               attemptKey = null;
               errorsInto(cardErrors, [result.error.message || "Your card was not charged."]);
@@ -190,7 +235,7 @@
       event.preventDefault();
       submit.disabled = true;
       errorsInto(cardErrors, []);
-      confirmCard(payment, form.dataset.clientSecret).then(function (result) {
+      confirmCard(payment, form.action, form.dataset.clientSecret, form).then(function (result) {
         if (result.error) {
           errorsInto(cardErrors, [result.error.message || "Your card was not charged."]);
           submit.disabled = false;

@@ -131,6 +131,7 @@ def test_a_custom_amount_in_euros_starts_a_tip_in_cents(client, alice, intents):
         "client_secret": "pi_1_secret_abc",
         "publishable_key": "pk_test_pages",
         "status_url": f"/tips/{tip.public_id}/status/",
+        "confirm_url": f"/tips/{tip.public_id}/confirm/",
     }
     # The anonymous visitor's session was started so they can follow their tip.
     assert tip.payer is None and tip.payer_key.startswith("session:")

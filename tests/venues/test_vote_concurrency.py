@@ -6,44 +6,18 @@ together by a barrier so the requests really overlap.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.venues import services
 from apps.venues.models import QueueEntry, Vote
+from tests.concurrency import at_once
 from tests.factories import EventFactory, TrackFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(calls: list[Callable[[], int]]) -> list[int]:
-    """Run the calls in threads released together; return what each answered."""
-    barrier = threading.Barrier(len(calls))
-    results: list[int | BaseException] = [0] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except BaseException as exc:  # reported by the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    assert not errors, errors
-    return results
 
 
 def voter(event, track, guest) -> Callable[[], int]:  # noqa: ANN001

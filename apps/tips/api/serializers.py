@@ -19,6 +19,18 @@ class TipCreateSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=140, required=False, allow_blank=True, default="")
 
 
+class TipConfirmSerializer(serializers.Serializer):
+    payment_method = serializers.CharField(
+        max_length=120, help_text="pm_…, or card_… from a Stripe.js token."
+    )
+
+
+class TipConfirmationSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="Stripe's status: succeeded, processing, requires_action, …")
+    failure_message = serializers.CharField(allow_blank=True)
+    client_secret = serializers.CharField(help_text="For Stripe.js when the card asks for authentication.")
+
+
 class TipSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +22,8 @@ from .serializers import (
     StatementSerializer,
     SupporterAllocationSerializer,
     SupporterSerializer,
+    TipConfirmationSerializer,
+    TipConfirmSerializer,
     TipCreateSerializer,
     TipSerializer,
     TipStartedSerializer,
@@ -69,7 +72,8 @@ class TipViewSet(
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action == "create":
+        if self.action in ("create", "confirm"):
+            # Anonymous visitors tip too; confirm finds the tip only for the same payer.
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
@@ -101,9 +105,6 @@ class TipViewSet(
         data = serializer.validated_data
         session_key = request.session.session_key if hasattr(request, "session") else None
         key = services.payer_key(request.user, session_key)
-        before = Tip.objects.filter(
-            payer_key=key, idempotency_key=request.headers.get("Idempotency-Key", "")
-        ).exists()
         try:
             tip = services.start_tip(
                 data["artist"],
@@ -117,8 +118,32 @@ class TipViewSet(
         except payments.PaymentsUnavailable as error:
             raise PaymentsDown(str(error)) from error
         return Response(
-            TipStartedSerializer(tip).data, status=status.HTTP_200_OK if before else status.HTTP_201_CREATED
+            TipStartedSerializer(tip).data,
+            status=status.HTTP_201_CREATED if tip.just_created else status.HTTP_200_OK,
         )
+
+    @extend_schema(request=TipConfirmSerializer, responses=TipConfirmationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.AllowAny])
+    def confirm(self, request: Request, public_id: str | None = None) -> Response:
+        """Pay with the card Stripe.js tokenised; ``requires_action`` means authenticate with Stripe.js."""
+        session_key = request.session.session_key if hasattr(request, "session") else None
+        tip = Tip.objects.filter(
+            public_id=public_id, payer_key=services.payer_key(request.user, session_key)
+        ).first()
+        if tip is None:
+            raise exceptions.NotFound()
+        serializer = TipConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.confirm_tip(tip, payment_method=serializer.validated_data["payment_method"])
+        except payments.PaymentsUnavailable as error:
+            raise PaymentsDown(str(error)) from error
+        data = {
+            "status": result.status,
+            "failure_message": result.failure_message,
+            "client_secret": tip.client_secret,
+        }
+        return Response(TipConfirmationSerializer(data).data)
 
 
 class RevenueView(APIView):
@@ -143,6 +168,24 @@ class SupporterSubscribeView(APIView):
     def post(self, request: Request) -> Response:
         try:
             supporter = services.become_supporter(request.user)
+        except payments.PaymentsUnavailable as error:
+            raise PaymentsDown(str(error)) from error
+        return Response(SupporterSerializer(supporter).data)
+
+
+class SupporterConfirmView(APIView):
+    """Pay the first month with a card Stripe.js turned into a payment method."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=TipConfirmSerializer, responses={200: SupporterSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = TipConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            supporter = services.confirm_supporter_payment(
+                request.user, payment_method=serializer.validated_data["payment_method"]
+            )
         except payments.PaymentsUnavailable as error:
             raise PaymentsDown(str(error)) from error
         return Response(SupporterSerializer(supporter).data)
