@@ -4,6 +4,7 @@ from apps.accounts import demo as accounts_demo
 from apps.core import background
 from apps.media import demo as media_demo
 from apps.performances import demo as performances_demo
+from apps.tips import demo as tips_demo
 from apps.venues import demo as venues_demo
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         media_demo.load()
         # Demo media is processed in the background; the jukebox's pool needs it ready.
         background.drain()
+        accounts += tips_demo.load()
         staff = venues_demo.load()
         staff_emails = {email for _, email in staff}
         accounts = [(role, email) for role, email in accounts if email not in staff_emails] + staff
