@@ -1,0 +1,184 @@
+"""A tip paid by card in one browser reaches the artist's statement in another.
+
+Stripe here is localstripe on loopback: the tip page loads its stand-in Stripe.js, and
+its signed webhooks go to the same app server the browsers use, so the tip's success
+and the artist's live update come from the real webhook, not from the test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.models import Notification, NotificationKind
+from apps.tips.localstripe import LocalStripe, register_webhook, seed_djstripe
+from apps.tips.models import EntryKind, LedgerEntry, Tip, TipStatus
+from apps.tips.querysets import artist_account
+from tests.factories import ArtistProfileFactory
+from tests.stripe_server import (  # noqa: F401
+    PUBLISHABLE_KEY,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    localstripe_server,
+    stripe_sdk,
+)
+
+pytestmark = pytest.mark.browser
+
+TEST_CARD = {"number": "4242424242424242", "exp_month": "12", "exp_year": "34", "cvc": "123"}
+# A €5 tip less the card fee (1.5 % rounded up, plus 25 cents).
+TIP, FEE = 500, 33
+
+
+class _CardAsPaymentMethod:
+    """A card (``card_…``) as Stripe's Payment Methods API answers for it.
+
+    localstripe's stand-in Stripe.js makes tokens, not payment methods, so the page pays
+    with the token's card. Stripe answers GET /v1/payment_methods/card_… with a
+    ``payment_method``; localstripe answers with the ``card`` itself, which dj-stripe
+    refuses ("Trying to fit 'card' into 'PaymentMethod'") when the webhook names it, and
+    the delivery fails. Everything but the answer's shape goes to the card.
+    """
+
+    def __init__(self, card: Any) -> None:
+        object.__setattr__(self, "_card", card)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._card, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._card, name, value)
+
+    def _export(self, expand: list[str] | None = None) -> dict[str, Any]:
+        card = self._card._export(expand=expand)
+        return {
+            "id": card["id"],
+            "object": "payment_method",
+            "type": "card",
+            "created": card["created"],
+            "livemode": card["livemode"],
+            "customer": card["customer"],
+            "metadata": card["metadata"],
+            "billing_details": {
+                "address": {
+                    "city": card["address_city"],
+                    "country": card["address_country"],
+                    "line1": card["address_line1"],
+                    "line2": card["address_line2"],
+                    "postal_code": card["address_zip"],
+                    "state": card["address_state"],
+                },
+                "email": None,
+                "name": card["name"],
+                "phone": None,
+            },
+            "card": {
+                "brand": card["brand"].lower(),
+                "checks": {
+                    "address_line1_check": card["address_line1_check"],
+                    "address_postal_code_check": card["address_zip_check"],
+                    "cvc_check": card["cvc_check"],
+                },
+                "country": card["country"],
+                "exp_month": card["exp_month"],
+                "exp_year": card["exp_year"],
+                "fingerprint": card["fingerprint"],
+                "funding": card["funding"],
+                "last4": card["last4"],
+            },
+        }
+
+
+@pytest.fixture
+def cards_as_payment_methods(monkeypatch: pytest.MonkeyPatch) -> None:
+    from localstripe.resources import Card, PaymentMethod
+
+    retrieve = PaymentMethod._api_retrieve
+
+    def answer_like_stripe(cls: type, id: str) -> Any:
+        found = retrieve(id)
+        return _CardAsPaymentMethod(found) if isinstance(found, Card) else found
+
+    monkeypatch.setattr(PaymentMethod, "_api_retrieve", classmethod(answer_like_stripe))
+
+
+@pytest.fixture
+def stripe_for_browsers(
+    stripe_sdk: LocalStripe,  # noqa: F811
+    cards_as_payment_methods: None,
+    app_server: Any,
+    transactional_db: None,
+    settings: Any,
+) -> Iterator[LocalStripe]:
+    """Stripe on localstripe, its Stripe.js served to the pages and its webhooks sent to ``app_server``."""
+    settings.STRIPE_LIVE_MODE = False
+    settings.STRIPE_TEST_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+    settings.DJSTRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    # The page's script and its Content-Security-Policy both follow this setting.
+    settings.STRIPE_JS_URL = f"{stripe_sdk.url}/js.stripe.com/v3/"
+    webhook_url = seed_djstripe(secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET, site_url=app_server.url)
+    register_webhook(stripe_sdk.url, webhook_url, WEBHOOK_SECRET)
+    try:
+        yield stripe_sdk
+    finally:
+        # A delivery still on its way would land after the database is emptied.
+        stripe_sdk.wait_for_webhooks()
+        stripe_sdk.forget_webhooks()
+
+
+def test_a_visitor_tips_with_a_test_card_and_the_artist_sees_it_live(stripe_for_browsers, open_page):
+    artist = ArtistProfileFactory(stage_name="Marta Fado", slug="marta-fado")
+
+    revenue = open_page("/me/revenue/", user=artist.user)
+    statement = revenue.locator("#statement")
+    expect(statement).to_contain_text("No money moved")
+    expect(revenue.locator("[data-closing]")).to_have_text("€0")
+    # The artist's page is on its socket (it has had its snapshot) before the tip is sent.
+    revenue.wait_for_function("() => window.Encore && window.Encore.me && window.Encore.me.seqs !== null")
+
+    visitor = open_page("/artists/marta-fado/tip/")
+    form = visitor.locator("[data-tip-form]")
+    form.get_by_role("radio", name="€5", exact=True).check()
+    form.get_by_label("Message").fill("For the Alfama set")
+    # localstripe's card element: one plain input per field, named by its placeholder.
+    card = form.locator("[data-card]")
+    for field, value in TEST_CARD.items():
+        card.locator(f"input[placeholder={field}]").fill(value)
+    send = form.get_by_role("button", name="Send tip")
+    expect(send).to_be_enabled()
+    send.click()
+
+    # Only the webhook makes the tip succeed; the page waits for the server to say so.
+    expect(form.locator("[data-tip-status]")).to_have_text(
+        "Thank you! Your tip reached Marta Fado.", timeout=15_000
+    )
+    expect(form.locator("[data-card-errors]")).to_be_empty()
+
+    # The artist's statement redrew itself from the notification: same page, no reload.
+    tip_line = statement.locator("tr.kind-tip")
+    expect(tip_line).to_contain_text("+€5", timeout=10_000)
+    expect(tip_line).to_contain_text("For the Alfama set")
+    expect(statement.locator("tr.kind-tip_fee")).to_contain_text("−€0.33")
+    expect(revenue.locator("[data-closing]")).to_have_text("€4.67")
+    expect(revenue.locator("#balance .stat")).to_have_text("€4.67")
+    expect(revenue.locator("[data-toasts]")).to_contain_text(re.compile(r"You got a €5 tip"))
+    assert revenue.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+
+    # On SQLite the app server's writes lock the tables: read once every delivery is in.
+    stripe_for_browsers.wait_for_webhooks()
+    tip = Tip.objects.get()
+    assert (tip.status, tip.amount, tip.artist_id) == (TipStatus.SUCCEEDED, TIP, artist.pk)
+    # An anonymous visitor: the tip is filed under their browser's session, not an account.
+    assert tip.payer_id is None
+    assert tip.payer_key.startswith("session:")
+    assert tip.message == "For the Alfama set"
+    booked = sorted(LedgerEntry.objects.filter(tip=tip).values_list("kind", "amount"))
+    assert booked == sorted([(EntryKind.TIP, TIP), (EntryKind.TIP_FEE, FEE)])
+    assert LedgerEntry.objects.balance(artist_account(artist.pk)) == TIP - FEE
+    note = Notification.objects.get(recipient=artist.user, kind=NotificationKind.TIP_RECEIVED)
+    assert note.data["tip"] == str(tip.public_id)
