@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format migrate demo bench clean
+.PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Encore needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -27,6 +27,20 @@ run: $(VENV)/.installed-base
 	$(PY) manage.py load_demo
 	@echo "Encore is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Trying payments on the demo site, in two terminals: a local Stripe stand-in (test mode,
+# loopback only, nothing written to disk), then the site pointed at it with test keys.
+LOCAL_STRIPE := STRIPE_TEST_SECRET_KEY=sk_test_encoredemolocalstripe00000000 \
+	STRIPE_PUBLISHABLE_KEY=pk_test_encoredemolocalstripe00000000 \
+	DJSTRIPE_WEBHOOK_SECRET=whsec_encoredemolocalstripe \
+	STRIPE_API_BASE=http://127.0.0.1:8420
+
+localstripe: $(VENV)/.installed-dev
+	$(PY) manage.py migrate --no-input
+	$(LOCAL_STRIPE) $(PY) manage.py localstripe --port 8420 --site http://$(HOST):$(PORT)
+
+run-payments: $(VENV)/.installed-base
+	$(LOCAL_STRIPE) $(MAKE) run
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

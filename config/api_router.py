@@ -36,7 +36,6 @@ urlpatterns = [
     path("me/revenue/", tips.RevenueView.as_view(), name="me-revenue"),
     path("me/supporter/allocation/", tips.SupporterAllocationView.as_view(), name="me-supporter-allocation"),
     path("supporter/subscribe/", tips.SupporterSubscribeView.as_view(), name="supporter-subscribe"),
-    path("supporter/confirm/", tips.SupporterConfirmView.as_view(), name="supporter-confirm"),
     path("supporter/cancel/", tips.SupporterCancelView.as_view(), name="supporter-cancel"),
     path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
     path("media/uploads/", media.DirectUploadView.as_view(), name="direct-upload"),

@@ -10,6 +10,9 @@ from apps.accounts.roles import CURATORS, VENUE_STAFF
 from tests import network_guard
 from tests.factories import ArtistProfileFactory, UserFactory
 
+# The local Stripe stand-in: one per test process, whichever directories a run collects.
+from tests.stripe_server import localstripe_server, stripe_local, stripe_sdk  # noqa: F401
+
 
 def pytest_configure(config: pytest.Config) -> None:
     network_guard.install()

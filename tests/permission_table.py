@@ -545,7 +545,5 @@ RULES += [
     Rule("api/v1/me/revenue/", "GET", "/api/v1/me/revenue/", artists_only),
     Rule("api/v1/me/supporter/allocation/", "GET", "/api/v1/me/supporter/allocation/", signed_in(404)),
     Rule("api/v1/supporter/subscribe/", "POST", "/api/v1/supporter/subscribe/", signed_in(503)),
-    Rule("api/v1/supporter/confirm/", "POST", "/api/v1/supporter/confirm/", signed_in(400)),
     Rule("api/v1/supporter/cancel/", "POST", "/api/v1/supporter/cancel/", signed_in(409)),
-    Rule("supporter/confirm/", "POST", "/supporter/confirm/", signed_in(400, anonymous=LOGIN)),
 ]

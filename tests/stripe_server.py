@@ -67,6 +67,7 @@ def localstripe_server() -> Iterator[LocalStripe]:
 
 @pytest.fixture
 def stripe_sdk(localstripe_server: LocalStripe, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStripe]:
+    localstripe_server.drop_webhooks()
     reset_data(localstripe_server.url)
     # The SDK's HTTP client would honour a proxy from the environment, even for loopback.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
@@ -77,6 +78,7 @@ def stripe_sdk(localstripe_server: LocalStripe, monkeypatch: pytest.MonkeyPatch)
         yield localstripe_server
     finally:
         restore_sdk()
+        localstripe_server.drop_webhooks()
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ class ArtistProfileAdmin(admin.ModelAdmin):
     search_fields = ["stage_name", "slug", "user__email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["genres"]
-    readonly_fields = ["payout_status", "created_at", "updated_at"]
+    # Payout details come only from Stripe's onboarding: an edited account id would divert the money.
+    readonly_fields = ["payout_status", "stripe_account_id", "created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
         # Curators may correct a bio; it is shown as HTML, so it is sanitised like any other.

@@ -58,6 +58,16 @@ class LocalStripe:
 
         asyncio.run_coroutine_threadsafe(drain(), self._loop).result(timeout)
 
+    def drop_webhooks(self) -> None:
+        """Cancel deliveries not yet made: a test's events must not reach the next test's site."""
+
+        async def cancel() -> None:
+            for delivery in list(_deliveries):
+                delivery.cancel()
+            await asyncio.gather(*list(_deliveries), return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(cancel(), self._loop).result(10)
+
     def forget_webhooks(self) -> None:
         """Unregister every webhook; localstripe's HTTP API can only add them."""
         from localstripe import webhooks
@@ -76,6 +86,102 @@ class LocalStripe:
 
     def __repr__(self) -> str:
         return f"<LocalStripe {self.url}>"
+
+
+class _CardAsPaymentMethod:
+    """A card (``card_…``) as Stripe's Payment Methods API answers for it.
+
+    localstripe's stand-in Stripe.js makes tokens, not payment methods, so pages pay with
+    the token's card. Stripe answers GET /v1/payment_methods/card_… with a
+    ``payment_method``; localstripe answers with the ``card`` itself, which dj-stripe
+    refuses ("Trying to fit 'card' into 'PaymentMethod'") when a webhook names it.
+    Everything but the answer's shape goes to the card.
+    """
+
+    def __init__(self, card: Any) -> None:
+        object.__setattr__(self, "_card", card)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._card, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._card, name, value)
+
+    def _export(self, expand: list[str] | None = None) -> dict[str, Any]:
+        card = self._card._export(expand=expand)
+        return {
+            "id": card["id"],
+            "object": "payment_method",
+            "type": "card",
+            "created": card["created"],
+            "livemode": card["livemode"],
+            "customer": card["customer"],
+            "metadata": card["metadata"],
+            "billing_details": {
+                "address": {
+                    "city": card["address_city"],
+                    "country": card["address_country"],
+                    "line1": card["address_line1"],
+                    "line2": card["address_line2"],
+                    "postal_code": card["address_zip"],
+                    "state": card["address_state"],
+                },
+                "email": None,
+                "name": card["name"],
+                "phone": None,
+            },
+            "card": {
+                "brand": card["brand"].lower(),
+                "checks": {
+                    "address_line1_check": card["address_line1_check"],
+                    "address_postal_code_check": card["address_zip_check"],
+                    "cvc_check": card["cvc_check"],
+                },
+                "country": card["country"],
+                "exp_month": card["exp_month"],
+                "exp_year": card["exp_year"],
+                "fingerprint": card["fingerprint"],
+                "funding": card["funding"],
+                "last4": card["last4"],
+            },
+        }
+
+
+def _cards_as_payment_methods() -> None:
+    """Let the cards localstripe's Stripe.js hands out be used as Stripe lets payment methods be."""
+    from localstripe import resources
+
+    if getattr(resources, "_cards_as_payment_methods", False):
+        return
+    resources._cards_as_payment_methods = True
+    retrieve = resources.PaymentMethod._api_retrieve
+
+    def retrieve_like_stripe(cls: type, id: str) -> Any:
+        found = retrieve(id)
+        return _CardAsPaymentMethod(found) if isinstance(found, resources.Card) else found
+
+    attach = resources.PaymentMethod._api_attach
+
+    def attach_like_stripe(cls: type, id: str, customer: str | None = None, **kwargs: Any) -> Any:
+        # localstripe attaches only pm_… ids; a supporter's card is saved on the customer the same way.
+        if not (isinstance(id, str) and id.startswith("card_")):
+            return attach(id, customer=customer, **kwargs)
+        resources.Customer._api_retrieve(customer)
+        card = resources.Card._api_retrieve(id)
+        card.customer = customer
+        return _CardAsPaymentMethod(card)
+
+    resources.PaymentMethod._api_retrieve = classmethod(retrieve_like_stripe)
+    resources.PaymentMethod._api_attach = classmethod(attach_like_stripe)
+    # Its server routes to the methods bound when resources was imported: point them at the new one.
+    resources.extra_apis[:] = [
+        (
+            method,
+            url,
+            resources.PaymentMethod._api_attach if url == "/v1/payment_methods/{id}/attach" else func,
+        )
+        for method, url, func in resources.extra_apis
+    ]
 
 
 def _patch_localstripe(webhook_delay: float) -> None:
@@ -155,6 +261,8 @@ def start_localstripe(
 
     from aiohttp import web
 
+    # Before its server module builds its routes from the resources' methods.
+    _cards_as_payment_methods()
     with warnings.catch_warnings():
         # localstripe registers plain functions as handlers, which aiohttp frowns upon.
         warnings.filterwarnings("ignore", "Bare functions are deprecated", DeprecationWarning)

@@ -17,6 +17,10 @@ class PaymentsUnavailable(Exception):
     """Stripe could not be reached or refused the request; the message is safe to show."""
 
 
+class CardRefused(Exception):
+    """Stripe would not use the card the browser sent; the message is safe to show."""
+
+
 def secret_key() -> str:
     return settings.STRIPE_LIVE_SECRET_KEY if settings.STRIPE_LIVE_MODE else settings.STRIPE_TEST_SECRET_KEY
 
@@ -85,7 +89,7 @@ class Confirmation:
 
 def confirm_payment_intent(payment_intent_id: str, *, payment_method: str) -> Confirmation:
     """Attach the card the browser tokenised and confirm; a declined card is an answer, not an outage."""
-    _call(stripe.PaymentIntent.modify, payment_intent_id, payment_method=payment_method)
+    _card_call(stripe.PaymentIntent.modify, payment_intent_id, payment_method=payment_method)
     try:
         intent = _call(stripe.PaymentIntent.confirm, payment_intent_id)
     except PaymentsUnavailable as error:
@@ -93,6 +97,18 @@ def confirm_payment_intent(payment_intent_id: str, *, payment_method: str) -> Co
             return Confirmation("requires_payment_method", str(error))
         raise
     return Confirmation(intent["status"])
+
+
+def _card_call(method: Any, *args: Any, **kwargs: Any) -> Any:
+    """A call that passes on a payment method from the browser: a bad one is the card's fault."""
+    try:
+        return _call(method, *args, **kwargs)
+    except PaymentsUnavailable as error:
+        if isinstance(error.__cause__, stripe.CardError):
+            raise CardRefused(str(error)) from error
+        if isinstance(error.__cause__, stripe.InvalidRequestError):
+            raise CardRefused("That card could not be used. Check it and try again.") from error
+        raise
 
 
 def fetch_payment_state(payment_intent_id: str) -> PaymentState:
@@ -131,6 +147,7 @@ class SubscriptionState:
     current_period_end: int | None
     client_secret: str
     latest_invoice: str = ""
+    failure_message: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,8 +191,16 @@ def create_customer(*, email: str, user_id: int, idempotency_key: str) -> str:
     return customer["id"]
 
 
+def save_card(customer_id: str, payment_method: str) -> None:
+    """Keep the card on the customer and bill the subscription to it."""
+    _card_call(stripe.PaymentMethod.attach, payment_method, customer=customer_id)
+    _card_call(
+        stripe.Customer.modify, customer_id, invoice_settings={"default_payment_method": payment_method}
+    )
+
+
 def _subscription_state(subscription: Any) -> SubscriptionState:
-    secret, invoice_id = "", ""
+    secret, invoice_id, failure = "", "", ""
     invoice = subscription.get("latest_invoice")
     if isinstance(invoice, str):
         invoice_id = invoice
@@ -184,6 +209,7 @@ def _subscription_state(subscription: Any) -> SubscriptionState:
         intent = invoice.get("payment_intent")
         if isinstance(intent, dict | stripe.StripeObject):
             secret = intent.get("client_secret") or ""
+            failure = ((intent.get("last_payment_error") or {}).get("message") or "")[:255]
     period_end = subscription.get("current_period_end")
     return SubscriptionState(
         id=subscription["id"],
@@ -192,11 +218,12 @@ def _subscription_state(subscription: Any) -> SubscriptionState:
         current_period_end=int(period_end) if period_end else None,
         client_secret=secret,
         latest_invoice=invoice_id,
+        failure_message=failure,
     )
 
 
 def create_subscription(*, customer_id: str, user_id: int, idempotency_key: str) -> SubscriptionState:
-    """A monthly supporter subscription whose first invoice waits for the card."""
+    """A monthly supporter subscription, charged at once to the customer's card."""
     subscription = _call(
         stripe.Subscription.create,
         customer=customer_id,

@@ -157,7 +157,10 @@ def confirm_tip(tip: Tip, *, payment_method: str) -> payments.Confirmation:
         raise ValidationError({"payment_method": "Send the card's payment method id from Stripe.js."})
     if tip.status not in {TipStatus.PENDING, TipStatus.FAILED} or not tip.payment_intent_id:
         raise Conflict("This tip is not waiting for a card.", code="tip_not_pending", field="payment_method")
-    return payments.confirm_payment_intent(tip.payment_intent_id, payment_method=payment_method)
+    try:
+        return payments.confirm_payment_intent(tip.payment_intent_id, payment_method=payment_method)
+    except payments.CardRefused as error:
+        raise ValidationError({"payment_method": str(error)}) from error
 
 
 def sync_tip(payment_intent_id: str) -> Tip | None:
@@ -248,46 +251,55 @@ def _announce_tip(tip: Tip) -> None:
 # --- supporters ---------------------------------------------------------------------
 
 
-def become_supporter(user: User) -> Supporter:
-    """Start (or resume) the monthly subscription; the browser confirms its first payment."""
+def become_supporter(user: User, *, payment_method: str = "") -> Supporter:
+    """Subscribe with the card the browser tokenised (or resume a cancelled subscription).
+
+    The first month is charged at once. A card that asks for authentication leaves the
+    subscription incomplete with a client secret for Stripe.js; a declined card is a
+    ValidationError naming ``payment_method``, and a new card starts over.
+    """
     if not tips_available():
         raise payments.PaymentsUnavailable("Supporting is not available on this site right now.")
     with transaction.atomic():
         supporter, _ = Supporter.objects.select_for_update().get_or_create(user=user)
-        if supporter.is_supporting and supporter.cancel_at_period_end is False:
+        if supporter.is_supporting and not supporter.cancel_at_period_end:
             raise Conflict("You are already a supporter.", code="already_supporting")
-        if supporter.status == SupporterStatus.INCOMPLETE and supporter.client_secret:
-            # The first payment is still waiting for the card: confirm that one.
+        if supporter.is_supporting:
+            _apply_subscription_state(supporter, payments.resume_subscription(supporter.subscription_id))
+            supporter.save()
             return supporter
+        if not PAYMENT_METHOD_RE.match(payment_method or ""):
+            raise ValidationError({"payment_method": "Enter your card to pay the first month."})
+        if supporter.status == SupporterStatus.INCOMPLETE and supporter.subscription_id:
+            # An earlier attempt's card was declined or never authenticated: it is replaced.
+            payments.cancel_subscription_now(supporter.subscription_id)
         if not supporter.customer_id:
             supporter.customer_id = payments.create_customer(
                 email=user.email, user_id=user.pk, idempotency_key=f"supporter-customer:{user.pk}"
             )
-        if supporter.is_supporting and supporter.cancel_at_period_end:
-            state = payments.resume_subscription(supporter.subscription_id)
+            supporter.save(update_fields=["customer_id", "updated_at"])
+        try:
+            payments.save_card(supporter.customer_id, payment_method)
+        except payments.CardRefused as error:
+            refused = str(error)
         else:
-            # A new key per attempt: an earlier attempt's subscription may have expired unpaid.
-            attempt = f"supporter-subscription:{user.pk}:{timezone.now():%Y%m%d%H%M%S}"
+            refused = ""
             state = payments.create_subscription(
-                customer_id=supporter.customer_id, user_id=user.pk, idempotency_key=attempt
+                customer_id=supporter.customer_id,
+                user_id=user.pk,
+                idempotency_key=f"supporter-subscription:{user.pk}:{payment_method}",
             )
-        _apply_subscription_state(supporter, state)
-        supporter.save()
+            _apply_subscription_state(supporter, state)
+            supporter.save()
+    if refused:
+        # Raised once the customer is stored, so the next card does not make another.
+        raise ValidationError({"payment_method": refused})
+    if state.latest_invoice:
+        sync_supporter_invoice(state.latest_invoice)
+        supporter.refresh_from_db()
+    if supporter.status == SupporterStatus.INCOMPLETE and state.failure_message:
+        raise ValidationError({"payment_method": state.failure_message})
     return supporter
-
-
-def confirm_supporter_payment(user: User, *, payment_method: str) -> Supporter:
-    """Pay the first month with the card the browser tokenised, then read the result back from Stripe."""
-    if not PAYMENT_METHOD_RE.match(payment_method or ""):
-        raise ValidationError({"payment_method": "Send the card's payment method id from Stripe.js."})
-    supporter = Supporter.objects.filter(user=user).first()
-    if supporter is None or supporter.status != SupporterStatus.INCOMPLETE or not supporter.client_secret:
-        raise Conflict("There is no first payment waiting for a card.", code="nothing_to_confirm")
-    intent_id = supporter.client_secret.split("_secret_")[0]
-    confirmation = payments.confirm_payment_intent(intent_id, payment_method=payment_method)
-    if confirmation.failure_message:
-        raise ValidationError({"payment_method": confirmation.failure_message})
-    return refresh_supporter(user) or supporter
 
 
 def refresh_supporter(user: User) -> Supporter | None:

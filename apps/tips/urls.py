@@ -14,6 +14,5 @@ urlpatterns = [
     path("me/payouts/refresh/", views.payout_refresh, name="payout-refresh"),
     path("supporter/", views.supporter, name="supporter"),
     path("supporter/subscribe/", views.supporter_subscribe, name="supporter-subscribe"),
-    path("supporter/confirm/", views.supporter_confirm, name="supporter-confirm"),
     path("supporter/cancel/", views.supporter_cancel, name="supporter-cancel"),
 ]

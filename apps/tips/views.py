@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from datetime import date, timedelta
@@ -479,12 +480,13 @@ def _supporter_context(request: HtmxHttpRequest, month: date) -> dict[str, Any]:
         "next_month": next_month(month) if month < this_month else None,
         "allocation": allocation,
         "shares": shares,
-        # After the card is confirmed the page polls a while for the webhook's verdict.
+        # After the bank's authentication the page polls a while for Stripe's verdict.
         "waiting": waiting,
         "keep_waiting": 0 < waiting < 30,
-        "confirming": supporter is not None
-        and supporter.status == SupporterStatus.INCOMPLETE
-        and bool(supporter.client_secret),
+        "confirming": waiting > 0
+        and supporter is not None
+        and supporter.status == SupporterStatus.INCOMPLETE,
+        "can_subscribe": not (supporter and supporter.is_supporting),
         **stripe_context(),
     }
 
@@ -498,38 +500,43 @@ def supporter(request: HtmxHttpRequest) -> HttpResponse:
         context = _supporter_context(request, previous_month(month_of(timezone.now())))
         context |= {"month_error": str(exc), "allocation": None, "shares": []}
         return render(request, "tips/supporter.html", context, status=400)
+    if request.GET.get("waiting"):
+        # Read the subscription back from Stripe, as its webhooks would; an outage just waits.
+        with contextlib.suppress(payments.PaymentsUnavailable):
+            services.refresh_supporter(request.user)
     context = _supporter_context(request, month)
     if request.htmx and request.GET.get("part") == "status":
         return render(request, "tips/supporter.html#status", context)
     response = render(request, "tips/supporter.html", context)
-    return with_stripe_js(response) if context["confirming"] and context["available"] else response
+    return with_stripe_js(response) if context["can_subscribe"] and context["available"] else response
 
 
 @require_POST
 @login_required
 def supporter_subscribe(request: HtmxHttpRequest) -> HttpResponse:
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    data = _request_data(request) or {}
+    if wants_json:
+
+        def subscribe(payment_method: str) -> dict[str, str]:
+            supporter = services.become_supporter(request.user, payment_method=payment_method)
+            return {"status": supporter.status, "client_secret": supporter.client_secret}
+
+        return _confirmation(request, subscribe)
     try:
-        supporter = services.become_supporter(request.user)
+        supporter = services.become_supporter(
+            request.user, payment_method=str(data.get("payment_method") or "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     except Conflict as exc:
         messages.info(request, exc.message)
     except payments.PaymentsUnavailable as exc:
         messages.error(request, str(exc))
     else:
-        if supporter.client_secret:
-            messages.info(request, "Almost there: confirm your first payment with your card below.")
-        else:
+        if supporter.is_supporting:
             messages.success(request, "Thank you for supporting local music!")
     return redirect("supporter")
-
-
-@require_POST
-@login_required
-def supporter_confirm(request: HtmxHttpRequest) -> JsonResponse:
-    def confirm(payment_method: str) -> dict[str, str]:
-        supporter = services.confirm_supporter_payment(request.user, payment_method=payment_method)
-        return {"status": supporter.status}
-
-    return _confirmation(request, confirm)
 
 
 @require_POST

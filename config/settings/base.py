@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import structlog
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -174,6 +175,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired stories already stopped being served; this frees their rows and files.
     "delete-expired-stories": {"task": "apps.media.tasks.delete_expired_stories", "schedule": 10 * 60},
+    # Each supporter's month is split once, so a daily check is safe and catches a missed night.
+    "split-supporter-money": {
+        "task": "apps.tips.tasks.split_last_month",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # After the split, so new shares are paid out the same morning.
+    "pay-out-balances": {"task": "apps.tips.tasks.pay_out_balances", "schedule": crontab(hour=4, minute=0)},
+    "retry-pending-payouts": {"task": "apps.tips.tasks.retry_pending_payouts", "schedule": 60 * 60},
 }
 
 # --- auth and accounts -------------------------------------------------------------

@@ -231,24 +231,44 @@
       return;
     }
     submit.disabled = false;
+
+    function failed(message) {
+      errorsInto(cardErrors, [message || "Your card was not charged."]);
+      submit.disabled = false;
+    }
+
+    function showStatus() {
+      var region = document.getElementById("supporter-status");
+      if (window.htmx && region) {
+        window.htmx.ajax("GET", form.dataset.statusUrl, { target: region, swap: "outerHTML" });
+      } else {
+        window.location.reload();
+      }
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit.disabled = true;
       errorsInto(cardErrors, []);
-      confirmCard(payment, form.action, form.dataset.clientSecret, form).then(function (result) {
-        if (result.error) {
-          errorsInto(cardErrors, [result.error.message || "Your card was not charged."]);
-          submit.disabled = false;
-          return;
-        }
-        // The status region then polls itself until the webhook has made the subscription active.
-        var region = document.getElementById("supporter-status");
-        if (window.htmx && region) {
-          window.htmx.ajax("GET", form.dataset.statusUrl, { target: region, swap: "outerHTML" });
-        } else {
-          window.location.reload();
-        }
-      });
+      cardMethod(payment)
+        .then(function (method) {
+          if (method.error) return failed(method.error.message);
+          return postJSON(form.action, { payment_method: method.id }, form).then(function (answer) {
+            if (!answer.ok) {
+              var errors = (answer.body.errors && answer.body.errors.payment_method) || [];
+              return failed(errors[0] || answer.body.detail);
+            }
+            if (answer.body.status === "incomplete" && answer.body.client_secret) {
+              // The bank asks for authentication: Stripe.js shows it, then Stripe has the verdict.
+              return payment.stripe.confirmCardPayment(answer.body.client_secret).then(function (result) {
+                if (result.error) return failed(result.error.message);
+                showStatus();
+              });
+            }
+            showStatus();
+          });
+        })
+        .catch(function () { failed("Couldn't reach Encore. Check your connection and try again."); });
     });
   }
 
@@ -275,7 +295,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var tipForm = document.querySelector("[data-tip-form]");
     if (tipForm) setUpTipForm(tipForm);
-    var supporterForm = document.querySelector("[data-supporter-confirm]");
+    var supporterForm = document.querySelector("[data-supporter-form]");
     if (supporterForm) setUpSupporterForm(supporterForm);
   });
 

@@ -19,13 +19,7 @@ from apps.tips.localstripe import LocalStripe, register_webhook, seed_djstripe
 from apps.tips.models import EntryKind, LedgerEntry, Tip, TipStatus
 from apps.tips.querysets import artist_account
 from tests.factories import ArtistProfileFactory
-from tests.stripe_server import (  # noqa: F401
-    PUBLISHABLE_KEY,
-    SECRET_KEY,
-    WEBHOOK_SECRET,
-    localstripe_server,
-    stripe_sdk,
-)
+from tests.stripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 
 pytestmark = pytest.mark.browser
 
@@ -34,82 +28,9 @@ TEST_CARD = {"number": "4242424242424242", "exp_month": "12", "exp_year": "34", 
 TIP, FEE = 500, 33
 
 
-class _CardAsPaymentMethod:
-    """A card (``card_…``) as Stripe's Payment Methods API answers for it.
-
-    localstripe's stand-in Stripe.js makes tokens, not payment methods, so the page pays
-    with the token's card. Stripe answers GET /v1/payment_methods/card_… with a
-    ``payment_method``; localstripe answers with the ``card`` itself, which dj-stripe
-    refuses ("Trying to fit 'card' into 'PaymentMethod'") when the webhook names it, and
-    the delivery fails. Everything but the answer's shape goes to the card.
-    """
-
-    def __init__(self, card: Any) -> None:
-        object.__setattr__(self, "_card", card)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._card, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._card, name, value)
-
-    def _export(self, expand: list[str] | None = None) -> dict[str, Any]:
-        card = self._card._export(expand=expand)
-        return {
-            "id": card["id"],
-            "object": "payment_method",
-            "type": "card",
-            "created": card["created"],
-            "livemode": card["livemode"],
-            "customer": card["customer"],
-            "metadata": card["metadata"],
-            "billing_details": {
-                "address": {
-                    "city": card["address_city"],
-                    "country": card["address_country"],
-                    "line1": card["address_line1"],
-                    "line2": card["address_line2"],
-                    "postal_code": card["address_zip"],
-                    "state": card["address_state"],
-                },
-                "email": None,
-                "name": card["name"],
-                "phone": None,
-            },
-            "card": {
-                "brand": card["brand"].lower(),
-                "checks": {
-                    "address_line1_check": card["address_line1_check"],
-                    "address_postal_code_check": card["address_zip_check"],
-                    "cvc_check": card["cvc_check"],
-                },
-                "country": card["country"],
-                "exp_month": card["exp_month"],
-                "exp_year": card["exp_year"],
-                "fingerprint": card["fingerprint"],
-                "funding": card["funding"],
-                "last4": card["last4"],
-            },
-        }
-
-
-@pytest.fixture
-def cards_as_payment_methods(monkeypatch: pytest.MonkeyPatch) -> None:
-    from localstripe.resources import Card, PaymentMethod
-
-    retrieve = PaymentMethod._api_retrieve
-
-    def answer_like_stripe(cls: type, id: str) -> Any:
-        found = retrieve(id)
-        return _CardAsPaymentMethod(found) if isinstance(found, Card) else found
-
-    monkeypatch.setattr(PaymentMethod, "_api_retrieve", classmethod(answer_like_stripe))
-
-
 @pytest.fixture
 def stripe_for_browsers(
-    stripe_sdk: LocalStripe,  # noqa: F811
-    cards_as_payment_methods: None,
+    stripe_sdk: LocalStripe,
     app_server: Any,
     transactional_db: None,
     settings: Any,

@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from apps.performances import services
 from tests.factories import AreaFactory, ArtistProfileFactory, GenreFactory, UserFactory
 from tests.performances.helpers import route
+from tests.stripe_server import PUBLISHABLE_KEY, SECRET_KEY
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -52,8 +53,12 @@ def connection_kept_open():
 
 
 @pytest.fixture
-def world(client):
+def world(client, stripe_sdk, settings):
     from tests.factories import PASSWORD
+
+    # Payments run against the local Stripe stand-in, so tips and supporters are fuzzed for real.
+    settings.STRIPE_TEST_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
 
     alice = UserFactory(email="alice@example.com")
     artist = ArtistProfileFactory(user=alice, slug="alice-strings")

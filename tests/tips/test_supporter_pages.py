@@ -141,26 +141,53 @@ def test_subscribing_without_stripe_says_it_is_unavailable(client_as, fan):
     assert not Supporter.objects.exists()
 
 
-def test_subscribing_asks_for_the_card_to_confirm_the_first_payment(client_as, fan, stripe_keys, monkeypatch):
+def test_the_page_asks_a_fan_who_is_not_supporting_for_a_card(client_as, fan, stripe_keys):
+    response = client_as(fan).get("/supporter/")
+    page = response.content.decode()
+    assert "data-supporter-form" in page
+    assert 'data-publishable-key="pk_test_pages"' in page
+    assert '<script src="https://js.stripe.com/v3/"' in page
+    assert "https://js.stripe.com" in response["Content-Security-Policy"]
+
+
+def test_subscribing_with_a_card_that_asks_for_authentication_hands_the_secret_to_stripe_js(
+    client_as, fan, stripe_keys, monkeypatch
+):
     monkeypatch.setattr(payments, "create_customer", lambda **kwargs: "cus_1")
+    monkeypatch.setattr(payments, "save_card", lambda customer, method: None)
     monkeypatch.setattr(
         payments,
         "create_subscription",
         lambda **kwargs: subscription("incomplete", client_secret="pi_9_secret_xyz"),
     )
-    response = client_as(fan).post("/supporter/subscribe/", follow=True)
-    page = response.content.decode()
-    assert 'data-client-secret="pi_9_secret_xyz"' in page
-    assert 'data-publishable-key="pk_test_pages"' in page
-    assert '<script src="https://js.stripe.com/v3/"' in page
-    assert "https://js.stripe.com" in response["Content-Security-Policy"]
+    response = client_as(fan).post(
+        "/supporter/subscribe/",
+        {"payment_method": "pm_card_threeDSecure2Required"},
+        content_type="application/json",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"status": "incomplete", "client_secret": "pi_9_secret_xyz"}
     assert Supporter.objects.get(user=fan).status == SupporterStatus.INCOMPLETE
 
 
-def test_after_the_card_the_status_waits_for_stripe_then_shows_the_supporter(client_as, fan, stripe_keys):
+def test_subscribing_without_a_card_names_the_card(client_as, fan, stripe_keys):
+    response = client_as(fan).post(
+        "/supporter/subscribe/", {}, content_type="application/json", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["payment_method"]
+    assert not Supporter.objects.exists()
+
+
+def test_after_authentication_the_status_reads_stripe_until_it_shows_the_supporter(
+    client_as, fan, stripe_keys, monkeypatch
+):
     supporter = Supporter.objects.create(
         user=fan, status=SupporterStatus.INCOMPLETE, subscription_id="sub_1", client_secret="pi_9_secret_xyz"
     )
+    reads = []
+    monkeypatch.setattr("apps.tips.services.refresh_supporter", lambda user: reads.append(user))
     client = client_as(fan)
     waiting = client.get("/supporter/?part=status&waiting=1", headers={"HX-Request": "true"}).content.decode()
     assert "waiting for confirmation" in waiting
@@ -170,6 +197,7 @@ def test_after_the_card_the_status_waits_for_stripe_then_shows_the_supporter(cli
     done = client.get("/supporter/?part=status&waiting=2", headers={"HX-Request": "true"}).content.decode()
     assert "Thank you for supporting local music!" in done
     assert "every 2s" not in done
+    assert reads == [fan, fan]
 
 
 def test_the_navigation_links_signed_in_users_to_the_supporter_page(client_as, fan):

@@ -30,18 +30,23 @@ DESCRIPTIONS = {
     "405": "Method not allowed.",
     "409": "Not allowed in the object's current state.",
     "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
+    "503": "Payments are unavailable: Stripe is not set up on this site, or not answering.",
 }
+# Operations that call Stripe while the request waits.
+PAYMENT_PATHS = ("/api/v1/tips/", "/api/v1/supporter/")
 
 
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:  # noqa: ANN001
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    for methods in result.get("paths", {}).values():
+    for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
             # Any operation can meet bad input, a rate limit, a bad or missing token, or
             # something missing (an object, your artist profile, a cursor that is stale).
             codes = ["400", "429", "401", "403", "404"]
             if method.lower() in {"post", "put", "patch", "delete"}:
                 codes.append("409")
+                if path.startswith(PAYMENT_PATHS):
+                    codes.append("503")
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import ArtistProfile
@@ -8,6 +11,14 @@ from apps.performances.models import Performance
 
 from ..models import SupporterAllocation, SupporterShare, Tip
 from ..services import anonymous_supporter_name
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthField(serializers.Field):
+    """A calendar month as ``YYYY-MM``."""
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
 
 
 class TipCreateSerializer(serializers.Serializer):
@@ -80,12 +91,22 @@ class StatementLineSerializer(serializers.Serializer):
 
 
 class StatementSerializer(serializers.Serializer):
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
     currency = serializers.CharField()
     opening_balance = serializers.IntegerField()
     closing_balance = serializers.IntegerField()
     balance = serializers.IntegerField(help_text="The artist's balance now, in minor units.")
     lines = StatementLineSerializer(many=True)
+
+
+class SupporterSubscribeSerializer(serializers.Serializer):
+    payment_method = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="pm_… or card_… from Stripe.js.",
+    )
 
 
 class SupporterSerializer(serializers.Serializer):
@@ -127,7 +148,7 @@ class SupporterShareSerializer(serializers.ModelSerializer):
 
 
 class SupporterAllocationSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(source="period", format="%Y-%m")
+    month = MonthField(source="period")
     shares = SupporterShareSerializer(many=True, read_only=True)
     supporter = serializers.SerializerMethodField()
 

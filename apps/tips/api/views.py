@@ -22,6 +22,7 @@ from .serializers import (
     StatementSerializer,
     SupporterAllocationSerializer,
     SupporterSerializer,
+    SupporterSubscribeSerializer,
     TipConfirmationSerializer,
     TipConfirmSerializer,
     TipCreateSerializer,
@@ -160,30 +161,20 @@ class RevenueView(APIView):
 
 
 class SupporterSubscribeView(APIView):
-    """Become a monthly supporter; confirm the first payment with the returned client secret."""
+    """Become a monthly supporter with a card Stripe.js turned into a payment method.
+
+    The first month is charged at once; ``client_secret`` is set when the card asks for
+    authentication with Stripe.js. Resuming a cancelled subscription needs no card.
+    """
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: SupporterSerializer})
+    @extend_schema(request=SupporterSubscribeSerializer, responses={200: SupporterSerializer})
     def post(self, request: Request) -> Response:
-        try:
-            supporter = services.become_supporter(request.user)
-        except payments.PaymentsUnavailable as error:
-            raise PaymentsDown(str(error)) from error
-        return Response(SupporterSerializer(supporter).data)
-
-
-class SupporterConfirmView(APIView):
-    """Pay the first month with a card Stripe.js turned into a payment method."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=TipConfirmSerializer, responses={200: SupporterSerializer})
-    def post(self, request: Request) -> Response:
-        serializer = TipConfirmSerializer(data=request.data)
+        serializer = SupporterSubscribeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            supporter = services.confirm_supporter_payment(
+            supporter = services.become_supporter(
                 request.user, payment_method=serializer.validated_data["payment_method"]
             )
         except payments.PaymentsUnavailable as error:
