@@ -5,15 +5,12 @@ Stripe's answers are recorded ones (tests/stripe_recorded.py); a request nobody 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import stripe
 import time_machine
-from django.db import connection
 
 from apps.accounts.models import PayoutStatus as ArtistPayoutStatus
 from apps.core.errors import Conflict
@@ -23,6 +20,7 @@ from apps.tips.connect import StripeUnavailable
 from apps.tips.models import EntryKind, LedgerEntry, Payout, PayoutStatus
 from apps.tips.querysets import PAYOUTS
 from tests import stripe_recorded
+from tests.concurrency import at_once
 from tests.factories import ArtistProfileFactory, TrackFactory, UserFactory
 
 # Bound by assignment: an imported fixture trips ruff F811 in every test that takes it.
@@ -167,7 +165,7 @@ def test_two_payouts_at_once_send_the_money_once(recorded_stripe):
     # One answer: a second transfer request would fail the test.
     recorded_stripe.answer("POST", "/v1/transfers", "transfer", override={"amount": 2000})
 
-    results = at_once([lambda: services.pay_out(artist) for _ in range(2)])
+    results = at_once([lambda: services.pay_out(artist) for _ in range(2)], errors_are_answers=True)
 
     paid = [r for r in results if isinstance(r, Payout)]
     refused = [r for r in results if isinstance(r, Conflict)]
@@ -177,29 +175,6 @@ def test_two_payouts_at_once_send_the_money_once(recorded_stripe):
     assert len(recorded_stripe.requests) == 1
     assert services.artist_balance(artist) == 0
     assert LedgerEntry.objects.balance(PAYOUTS) == 2000
-
-
-def at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except Exception as exc:  # the caller looks at what each got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 # --- the daily payout task ---------------------------------------------------------------

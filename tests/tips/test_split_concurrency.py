@@ -5,49 +5,22 @@ Each thread is a worker with its own database connection; a barrier releases the
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from apps.media.models import Play
 from apps.tips import services
 from apps.tips.models import EntryKind, LedgerEntry, SupporterAllocation, SupporterShare
 from apps.tips.querysets import supporter_account
+from tests.concurrency import at_once
 from tests.factories import ArtistProfileFactory, TrackFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 LISBON = ZoneInfo("Europe/Lisbon")
 JULY = date(2025, 7, 1)
-
-
-def at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls in threads released together; return what each returned."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except BaseException as exc:  # reported by the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture
