@@ -6,13 +6,11 @@ run twice (a beat tick repeated, a worker lost mid-run) moves no money twice.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 import structlog
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Sum
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile
@@ -44,28 +42,6 @@ def split_last_month() -> int:
     return run.supporters
 
 
-def _balances(artist_ids: list[int]) -> dict[int, int]:
-    accounts = {artist_account(pk): pk for pk in artist_ids}
-    balances: dict[int, int] = defaultdict(int)
-    credits = (
-        LedgerEntry.objects.filter(credit__in=accounts)
-        .order_by()
-        .values("credit")
-        .annotate(total=Sum("amount"))
-    )
-    for row in credits:
-        balances[accounts[row["credit"]]] += row["total"]
-    debits = (
-        LedgerEntry.objects.filter(debit__in=accounts)
-        .order_by()
-        .values("debit")
-        .annotate(total=Sum("amount"))
-    )
-    for row in debits:
-        balances[accounts[row["debit"]]] -= row["total"]
-    return balances
-
-
 @shared_task(acks_late=True, ignore_result=True)
 def pay_out_balances() -> dict[str, int]:
     """Pay out every connected artist whose balance reached the minimum; one failure stops no one."""
@@ -78,9 +54,9 @@ def pay_out_balances() -> dict[str, int]:
     outcome = {"paid": 0, "skipped": 0}
     for start in range(0, len(connected), BATCH):
         batch = connected[start : start + BATCH]
-        balances = _balances(batch)
+        balances = LedgerEntry.objects.balances(artist_account(pk) for pk in batch)
         for artist_id in batch:
-            if balances.get(artist_id, 0) < settings.PAYOUT_MINIMUM_AMOUNT:
+            if balances[artist_account(artist_id)] < settings.PAYOUT_MINIMUM_AMOUNT:
                 continue
             artist = ArtistProfile.objects.filter(pk=artist_id).first()
             if artist is None:
