@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.venues",
     "apps.tips",
+    "apps.curation",
 ]
 
 MIDDLEWARE = [
