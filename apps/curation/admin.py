@@ -1,0 +1,224 @@
+"""The curator dashboard: collections and their items, home-page features, the moderation log.
+
+Publishing and features go through the services, so the admin keeps the same rules as
+everything else; the moderation log is written by the moderation services and only read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, QuerySet
+from django.forms import BaseModelFormSet, ModelForm
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import services
+from .forms import CollectionItemAdminForm, FeatureAdminForm
+from .models import Collection, CollectionItem, Feature, ModerationAction
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    form = CollectionItemAdminForm
+    fields = ["position", "artist", "performance", "track", "note"]
+    autocomplete_fields = ["artist", "performance", "track"]
+    ordering = ["position", "id"]
+    extra = 1
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "window", "curator", "item_count", "updated_at"]
+    list_filter = ["status", "areas", "genres"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["areas", "genres"]
+    # Status changes only through Publish / Unpublish, which check what a page needs.
+    readonly_fields = ["status", "curator", "page_link", "created_at", "updated_at"]
+    fields = [
+        "title",
+        "slug",
+        "intro",
+        "areas",
+        "genres",
+        "publish_from",
+        "publish_until",
+        "status",
+        "curator",
+        "page_link",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CollectionItemInline]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("curator").annotate(item_count=Count("items"))
+
+    @admin.display(description="Items", ordering="item_count")
+    def item_count(self, collection: Collection) -> int:
+        return collection.item_count
+
+    @admin.display(description="Window")
+    def window(self, collection: Collection) -> str:
+        start = (
+            services.describe_moment(collection.publish_from) if collection.publish_from else "on publishing"
+        )
+        end = (
+            services.describe_moment(collection.publish_until)
+            if collection.publish_until
+            else "until unpublished"
+        )
+        return f"{start} → {end}"
+
+    @admin.display(description="Page")
+    def page_link(self, collection: Collection) -> str:
+        if not collection.pk:
+            return "—"
+        label = "View on the site" if services.is_public(collection) else "Preview (not public)"
+        return format_html('<a href="{}">{}</a>', collection.get_absolute_url(), label)
+
+    def save_model(self, request: HttpRequest, obj: Collection, form: ModelForm, change: bool) -> None:
+        if not change:
+            obj.curator = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool
+    ) -> None:
+        # A new item whose position was left alone goes to the end, not to the top.
+        last = form.instance.items.aggregate(last=Max("position"))["last"] or 0
+        for item_form in formset.forms:
+            if item_form.instance.pk is None and "position" not in item_form.changed_data:
+                last += 1
+                item_form.instance.position = last
+        super().save_formset(request, form, formset, change)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, act: Callable, done_text: str) -> None:
+        done = 0
+        for collection in queryset:
+            try:
+                act(collection, actor=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{collection}: {' '.join(exc.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} collection{'s' if done != 1 else ''} {done_text}.")
+
+    @admin.action(description="Publish selected collections", permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.publish_collection, "published")
+
+    @admin.action(description="Unpublish selected collections", permissions=["change"])
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.unpublish_collection, "unpublished")
+
+
+class SpanFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("live", "Live now"), ("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.live(now)
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(Feature)
+class FeatureAdmin(admin.ModelAdmin):
+    form = FeatureAdminForm
+    list_display = ["__str__", "slot", "target_link", "span", "live_now", "created_by"]
+    list_filter = ["slot", SpanFilter]
+    search_fields = [
+        "headline",
+        "note",
+        "artist__stage_name",
+        "performance__title",
+        "track__title",
+        "collection__title",
+    ]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["artist", "performance", "track", "collection"]
+    readonly_fields = ["created_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["slot", "starts_at", "ends_at"]}),
+        (
+            "What is featured (exactly one)",
+            {"fields": ["artist", "performance", "track", "collection"]},
+        ),
+        ("Words", {"fields": ["headline", "note"]}),
+        (None, {"fields": ["created_by", "created_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("artist", "performance", "track", "collection", "created_by")
+        )
+
+    @admin.display(description="Featured item")
+    def target_link(self, feature: Feature) -> str:
+        target = feature.target
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target) if target else "—"
+
+    @admin.display(description="Span", ordering="starts_at")
+    def span(self, feature: Feature) -> str:
+        return services.describe_span(feature.starts_at, feature.ends_at)
+
+    @admin.display(description="Live now?", boolean=True)
+    def live_now(self, feature: Feature) -> bool:
+        return feature.starts_at <= timezone.now() < feature.ends_at
+
+    def save_model(self, request: HttpRequest, obj: Feature, form: ModelForm, change: bool) -> None:
+        fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
+        if change:
+            services.update_feature(obj, actor=request.user, **fields)
+        else:
+            created = services.create_feature(actor=request.user, **fields)
+            obj.pk, obj.created_by, obj.created_at = created.pk, created.created_by, created.created_at
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log: who did what to which item and why. Nothing here is edited."""
+
+    list_display = ["item_link", "verb", "actor", "created_at", "reason"]
+    list_filter = ["verb", "content_type", "created_at"]
+    search_fields = ["reason", "actor__email", "actor__display_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ModerationAction | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ModerationAction | None = None) -> bool:
+        return False
+
+    @admin.display(description="Item")
+    def item_link(self, action: ModerationAction) -> str:
+        item = action.item
+        if item is None:
+            return f"{action.content_type.name} #{action.object_id} (deleted)"
+        meta = item._meta
+        try:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+        except NoReverseMatch:
+            return str(item)
+        return format_html('<a href="{}">{}</a>', url, item)
