@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -92,11 +92,12 @@ class CollectionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool
     ) -> None:
         # A new item whose position was left alone goes to the end, not to the top.
-        last = form.instance.items.aggregate(last=Max("position"))["last"] or 0
-        for item_form in formset.forms:
-            if item_form.instance.pk is None and "position" not in item_form.changed_data:
-                last += 1
-                item_form.instance.position = last
+        untouched = [f for f in formset.forms if f.instance.pk is None and "position" not in f.changed_data]
+        placed = [f.instance.position for f in formset.forms if f not in untouched]
+        last = max(placed, default=0)
+        for item_form in untouched:
+            last += 1
+            item_form.instance.position = last
         super().save_formset(request, form, formset, change)
 
     def _each(self, request: HttpRequest, queryset: QuerySet, act: Callable, done_text: str) -> None:
@@ -184,7 +185,7 @@ class FeatureAdmin(admin.ModelAdmin):
         return feature.starts_at <= timezone.now() < feature.ends_at
 
     def save_model(self, request: HttpRequest, obj: Feature, form: ModelForm, change: bool) -> None:
-        fields = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
+        fields = {name: form.cleaned_data.get(name) for name in FeatureAdminForm.Meta.fields}
         if change:
             services.update_feature(obj, actor=request.user, **fields)
         else:
