@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import views as accounts
 from apps.core.api import views as core
+from apps.curation.api import views as curation
 from apps.media.api import views as media
 from apps.performances.api import views as performances
 from apps.tips.api import views as tips
@@ -22,6 +23,8 @@ router.register("media/tracks", media.TrackViewSet, basename="track")
 router.register("tracks", media.TrackViewSet, basename="catalog-track")
 router.register("events", venues.EventViewSet, basename="event")
 router.register("tips", tips.TipViewSet, basename="tip")
+router.register("collections", curation.CollectionViewSet, basename="collection")
+router.register("features", curation.FeatureViewSet, basename="feature")
 
 app_name = "api"
 urlpatterns = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("apps.media.urls")),
     path("", include("apps.venues.urls")),
     path("", include("apps.tips.urls")),
+    path("", include("apps.curation.urls")),
 ]
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -547,3 +547,43 @@ RULES += [
     Rule("api/v1/supporter/subscribe/", "POST", "/api/v1/supporter/subscribe/", signed_in(503)),
     Rule("api/v1/supporter/cancel/", "POST", "/api/v1/supporter/cancel/", signed_in(409)),
 ]
+
+# --- curation: collections and home-page features -----------------------------------------
+# Published collections are for everyone. A draft is "not found" except to curators, who
+# preview it on the site; the API shows only published collections and live features.
+
+
+def curation_collection(*, published: bool, api: bool = False) -> Callable[[Any], str]:
+    """Alice in a collection, published or still a draft (made on first use in each test)."""
+
+    def url(p: Any) -> str:
+        from apps.curation import services
+        from apps.curation.models import Collection, CollectionItem
+
+        slug = "picks" if published else "draft-picks"
+        collection, created = Collection.objects.get_or_create(slug=slug, defaults={"title": "Picks"})
+        if created:
+            CollectionItem.objects.create(collection=collection, artist=p.owner.artist_profile)
+            if published:
+                services.publish_collection(collection, actor=p.curator)
+        return f"/api/v1/collections/{slug}/" if api else collection.get_absolute_url()
+
+    return url
+
+
+RULES += [
+    Rule("collections/", "GET", "/collections/", everyone(200)),
+    Rule("collections/<slug:slug>/", "GET", curation_collection(published=True), everyone(200)),
+    Rule(
+        "collections/<slug:slug>/",
+        "GET",
+        curation_collection(published=False),
+        everyone(404) | {"curator": 200},
+        notes="a draft: curators preview it",
+    ),
+    Rule("api/v1/collections/", "GET", "/api/v1/collections/", everyone(200)),
+    Rule("api/v1/collections/", "POST", "/api/v1/collections/", everyone(405), data={"title": "Mine"}),
+    Rule("api/v1/collections/<slug>/", "GET", curation_collection(published=True, api=True), everyone(200)),
+    Rule("api/v1/collections/<slug>/", "GET", curation_collection(published=False, api=True), everyone(404)),
+    Rule("api/v1/features/", "GET", "/api/v1/features/", everyone(200)),
+]

@@ -24,12 +24,19 @@ from apps.core.ranges import ranged_file_response
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    from apps.curation.services import live_features, published_collections
     from apps.performances.demo import CITY_CENTRE
     from apps.performances.nearby import NearbyQuery, find
 
     artists = ArtistProfile.objects.for_listing()[:8]
     today = find(NearbyQuery(*CITY_CENTRE, radius_m=10_000, when="today"))[:8]
-    return render(request, "core/home.html", {"artists": artists, "today": today})
+    context = {
+        "artists": artists,
+        "today": today,
+        "features": live_features(),
+        "collections": published_collections()[:4],
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_GET
