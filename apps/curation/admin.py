@@ -58,7 +58,12 @@ class CollectionAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "unpublish_selected"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("curator").annotate(item_count=Count("items"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("curator")
+            .annotate(item_count=Count("items", distinct=True))
+        )
 
     @admin.display(description="Items", ordering="item_count")
     def item_count(self, collection: Collection) -> int:
