@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("apps.venues.urls")),
     path("", include("apps.tips.urls")),
     path("", include("apps.curation.urls")),
+    path("", include("apps.curation.discovery_urls")),
 ]
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

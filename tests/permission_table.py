@@ -587,3 +587,10 @@ RULES += [
     Rule("api/v1/collections/<slug>/", "GET", curation_collection(published=False, api=True), everyone(404)),
     Rule("api/v1/features/", "GET", "/api/v1/features/", everyone(200)),
 ]
+
+# Discovery pages: areas and genres for everyone, "for you" for the signed in.
+RULES += [
+    Rule("areas/<slug:slug>/", "GET", "/areas/missing-area/", everyone(404)),
+    Rule("genres/<slug:slug>/", "GET", "/genres/missing-genre/", everyone(404)),
+    Rule("for-you/", "GET", "/for-you/", signed_in(200, anonymous=LOGIN)),
+]

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from apps.core.htmx import HtmxHttpRequest
+from apps.performances.models import Area, Genre
+
+from .discovery import area_discovery, for_you, genre_discovery
+
+
+@require_GET
+def area_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    area = get_object_or_404(Area, slug=slug)
+    context = {"place": area, "kind": "area", "discovery": area_discovery(area)}
+    return render(request, "curation/discovery.html", context)
+
+
+@require_GET
+def genre_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    genre = get_object_or_404(Genre, slug=slug)
+    context = {"place": genre, "kind": "genre", "discovery": genre_discovery(genre)}
+    return render(request, "curation/discovery.html", context)
+
+
+def _coordinate(value: str | None, limit: float) -> float | None:
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and -limit <= number <= limit else None
+
+
+@require_GET
+@login_required
+def for_you_page(request: HtmxHttpRequest) -> HttpResponse:
+    lat = _coordinate(request.GET.get("lat"), 90)
+    lng = _coordinate(request.GET.get("lng"), 180)
+    located = lat is not None and lng is not None
+    performances, tracks = for_you(request.user, lat=lat if located else None, lng=lng if located else None)
+    context = {"performances": performances, "tracks": tracks, "located": located}
+    return render(request, "curation/for_you.html", context)
