@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import services
+from . import admin_stats, services  # noqa: F401  (admin_stats registers the area insights)
 from .forms import CollectionItemAdminForm, FeatureAdminForm
 from .models import Collection, CollectionItem, Feature, ModerationAction
 

@@ -184,6 +184,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # After the split, so new shares are paid out the same morning.
     "pay-out-balances": {"task": "apps.tips.tasks.pay_out_balances", "schedule": crontab(hour=4, minute=0)},
     "retry-pending-payouts": {"task": "apps.tips.tasks.retry_pending_payouts", "schedule": 60 * 60},
+    # The lists live TRENDING_CACHE_SECONDS in the cache: a missed run does not empty them.
+    "compute-trending": {
+        "task": "apps.curation.tasks.compute_trending",
+        "schedule": 10 * 60,
+        "options": {"expires": 9 * 60},
+    },
+    # Recomputes whole days from the raw events, so a repeated or missed run is harmless.
+    "aggregate-daily-stats": {
+        "task": "apps.curation.tasks.aggregate_recent_days",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- auth and accounts -------------------------------------------------------------
@@ -326,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "apps.venues.models.EventStatus",
         "QueueEntryStatusEnum": "apps.venues.models.EntryStatus",
         "TipStatusEnum": "apps.tips.models.TipStatus",
+        "TrendingKindEnum": "apps.curation.trending.KINDS",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -469,6 +481,24 @@ EVENT_VOTES_PER_NETWORK_PER_MINUTE = env.positive_int("EVENT_VOTES_PER_NETWORK_P
 EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.15)
 if not 0 <= EVENT_QUEUE_COALESCE_SECONDS <= 1:
     raise ImproperlyConfigured("Environment variable EVENT_QUEUE_COALESCE_SECONDS must be from 0 to 1")
+
+# --- curation -----------------------------------------------------------------------
+# Trending: an engagement event's weight halves every TRENDING_HALF_LIFE_HOURS.
+TRENDING_HALF_LIFE_HOURS = env.float("TRENDING_HALF_LIFE_HOURS", default=48.0)
+if TRENDING_HALF_LIFE_HOURS <= 0:
+    raise ImproperlyConfigured("Environment variable TRENDING_HALF_LIFE_HOURS must be above 0")
+TRENDING_WEIGHTS = {
+    "view": env.float("TRENDING_WEIGHT_VIEW", default=1.0),
+    "like": env.float("TRENDING_WEIGHT_LIKE", default=3.0),
+    "play": env.float("TRENDING_WEIGHT_PLAY", default=1.0),
+    "vote": env.float("TRENDING_WEIGHT_VOTE", default=2.0),
+    "tip": env.float("TRENDING_WEIGHT_TIP", default=8.0),
+    "follow": env.float("TRENDING_WEIGHT_FOLLOW", default=5.0),
+}
+if any(weight < 0 for weight in TRENDING_WEIGHTS.values()):
+    raise ImproperlyConfigured("Environment variables TRENDING_WEIGHT_* must not be negative")
+# Longer than the ten-minute schedule, so a missed run does not empty the lists.
+TRENDING_CACHE_SECONDS = env.positive_int("TRENDING_CACHE_SECONDS", 30 * 60)
 
 # --- product rules ----------------------------------------------------------------------
 # How long a nearby answer is served from the tile cache; 0 turns the cache off.

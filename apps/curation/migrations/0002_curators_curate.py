@@ -2,7 +2,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # Curators build collections and place features; the moderation log is written by the
-# moderation services, so curators only read it. Areas and genres were granted in accounts 0002.
+# moderation services, so curators only read it, as they read the area insights. Areas and genres were granted in accounts 0002.
 GRANTS = [
     "add_collection",
     "change_collection",
@@ -17,6 +17,8 @@ GRANTS = [
     "delete_feature",
     "view_feature",
     "view_moderationaction",
+    # The admin's area insights: engagement per area, never amounts of money.
+    "view_artistday",
 ]
 
 
