@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import views as accounts
 from apps.core.api import views as core
+from apps.curation.api import for_you as curation_for_you
 from apps.curation.api import trending as curation_trending
 from apps.curation.api import views as curation
 from apps.media.api import views as media
@@ -42,6 +43,7 @@ urlpatterns = [
     path("supporter/subscribe/", tips.SupporterSubscribeView.as_view(), name="supporter-subscribe"),
     path("supporter/cancel/", tips.SupporterCancelView.as_view(), name="supporter-cancel"),
     path("trending/", curation_trending.TrendingView.as_view(), name="trending"),
+    path("for-you/", curation_for_you.ForYouView.as_view(), name="for-you"),
     path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
     path("media/uploads/", media.DirectUploadView.as_view(), name="direct-upload"),
     *router.urls,

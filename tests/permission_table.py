@@ -598,6 +598,7 @@ RULES += [
 # Trending for everyone; stats for artists (others are sent to make an artist profile).
 RULES += [
     Rule("api/v1/trending/", "GET", "/api/v1/trending/?kind=performance", everyone(200)),
+    Rule("api/v1/for-you/", "GET", "/api/v1/for-you/", signed_in(200)),
     Rule("me/stats/", "GET", "/me/stats/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
     Rule("me/stats.csv", "GET", "/me/stats.csv", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
 ]

@@ -181,3 +181,21 @@ def test_for_you_needs_signing_in(client):
     response = client.get("/for-you/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_for_you_api_gives_each_suggestion_with_its_reason(api_as, fan, marta):
+    follow_artist(marta, fan=fan)
+    show = plan(marta, 60, title="Evening set")
+
+    body = api_as(fan).get("/api/v1/for-you/").json()
+
+    assert [(s["performance"]["id"], s["reason"]) for s in body["performances"]] == [
+        (show.pk, "Because you follow Marta Lume")
+    ]
+    assert body["tracks"] == []
+
+
+def test_the_for_you_api_wants_both_coordinates(api_as, fan):
+    response = api_as(fan).get("/api/v1/for-you/?lat=38.7")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["lng"]
