@@ -4,12 +4,11 @@ import csv
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from apps.accounts.decorators import artist_required
 from apps.accounts.models import ArtistProfile
 from apps.core.htmx import HtmxHttpRequest
 from apps.tips.money import format_money
@@ -39,13 +38,6 @@ CHARTS = (
 )
 
 
-def _artist_or_none(request: HtmxHttpRequest) -> ArtistProfile | None:
-    artist = getattr(request.user, "artist_profile", None)
-    if artist is None:
-        messages.info(request, "Create your artist profile to see who watches, listens and votes.")
-    return artist
-
-
 def _span(request: HtmxHttpRequest) -> tuple[date, date, int]:
     value = request.GET.get("days", "").strip() or str(SPANS[0])
     if value not in {str(n) for n in SPANS}:
@@ -67,12 +59,12 @@ def _chart_data(days: list[ArtistDay]) -> dict:
     }
 
 
+SEE_STATS = "Create your artist profile to see who watches, listens and votes."
+
+
 @require_GET
-@login_required
-def stats(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(SEE_STATS)
+def stats(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     try:
         start, end, span = _span(request)
     except ValueError as exc:
@@ -96,11 +88,8 @@ def stats(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-def stats_csv(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(SEE_STATS)
+def stats_csv(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     try:
         start, end, _span_days = _span(request)
     except ValueError as exc:

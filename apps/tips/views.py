@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.decorators import artist_required
 from apps.accounts.models import ArtistProfile
 from apps.accounts.models import PayoutStatus as ArtistPayoutStatus
 from apps.core.errors import Conflict
@@ -130,7 +131,7 @@ def _performance_for(artist: ArtistProfile, value: str | None) -> Performance | 
 
 @require_http_methods(["GET", "POST"])
 def tip(request: HtmxHttpRequest, slug: str) -> HttpResponseBase:
-    artist = get_object_or_404(ArtistProfile, slug=slug)
+    artist = get_object_or_404(ArtistProfile.objects.visible_to(request.user), slug=slug)
     if request.method == "POST":
         return _start_tip(request, artist)
     performance = _performance_for(artist, request.GET.get("performance"))
@@ -253,12 +254,7 @@ def tip_status(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
 
 # --- the artist's revenue ----------------------------------------------------------------
 
-
-def _artist_or_none(request: HtmxHttpRequest) -> ArtistProfile | None:
-    artist = getattr(request.user, "artist_profile", None)
-    if artist is None:
-        messages.info(request, "Create your artist profile to receive tips and supporter money.")
-    return artist
+RECEIVE_MONEY = "Create your artist profile to receive tips and supporter money."
 
 
 def _month(request: HtmxHttpRequest, default: date) -> date:
@@ -294,11 +290,8 @@ def _revenue_context(artist: ArtistProfile, month: date) -> dict[str, Any]:
 
 
 @require_GET
-@login_required
-def revenue(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(RECEIVE_MONEY)
+def revenue(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     try:
         month = _month(request, month_of(timezone.now()))
     except ValueError as exc:
@@ -315,11 +308,8 @@ def _csv_cell(value: str) -> str:
 
 
 @require_GET
-@login_required
-def revenue_statement_csv(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(RECEIVE_MONEY)
+def revenue_statement_csv(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     try:
         month = _month(request, month_of(timezone.now()))
     except ValueError as exc:
@@ -382,10 +372,7 @@ def _onboarding_url(request: HtmxHttpRequest, artist: ArtistProfile) -> str:
     )
 
 
-def _to_onboarding(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+def _to_onboarding(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     if not connect.stripe_configured():
         messages.error(request, PAYOUTS_UNAVAILABLE)
         return redirect("revenue")
@@ -398,24 +385,21 @@ def _to_onboarding(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def payout_connect(request: HtmxHttpRequest) -> HttpResponse:
-    return _to_onboarding(request)
+@artist_required(RECEIVE_MONEY)
+def payout_connect(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
+    return _to_onboarding(request, artist)
 
 
 @require_GET
-@login_required
-def payout_refresh(request: HtmxHttpRequest) -> HttpResponse:
+@artist_required(RECEIVE_MONEY)
+def payout_refresh(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     # Stripe sends the artist here when an onboarding link has expired or was used.
-    return _to_onboarding(request)
+    return _to_onboarding(request, artist)
 
 
 @require_GET
-@login_required
-def payout_return(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(RECEIVE_MONEY)
+def payout_return(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     error = ""
     try:
         artist = services.refresh_payout_status(artist)
@@ -426,11 +410,8 @@ def payout_return(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def pay_out(request: HtmxHttpRequest) -> HttpResponse:
-    artist = _artist_or_none(request)
-    if artist is None:
-        return redirect("artist-create")
+@artist_required(RECEIVE_MONEY)
+def pay_out(request: HtmxHttpRequest, artist: ArtistProfile) -> HttpResponse:
     try:
         payout = services.pay_out(artist)
     except Conflict as exc:
