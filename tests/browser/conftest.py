@@ -147,3 +147,38 @@ def _session_cookie(user, base_url: str) -> dict:  # noqa: ANN001
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}
+
+
+# The data migrations that make the curator and venue staff groups and grant them permissions.
+ROLE_MIGRATIONS = [
+    ("accounts", "0002_groups"),
+    ("performances", "0003_curators_view_performances"),
+    ("media", "0002_curators_moderate_media"),
+    ("curation", "0002_curators_curate"),
+    ("venues", "0002_venue_staff_run_events"),
+]
+
+
+def restore_roles() -> None:
+    """Make the groups again if a transactional test's flush emptied them: they come from data
+    migrations, which a flush does not replay. Runs those migrations' code on their own state."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    from apps.accounts.roles import CURATORS, VENUE_STAFF
+
+    if Group.objects.filter(name__in=[CURATORS, VENUE_STAFF]).count() == 2:
+        return
+    loader = MigrationLoader(connection)
+    for key in ROLE_MIGRATIONS:
+        state = loader.project_state(key)
+        for operation in loader.get_migration(*key).operations:
+            if isinstance(operation, RunPython):
+                operation.code(state.apps, None)
+
+
+@pytest.fixture
+def roles(transactional_db) -> None:
+    restore_roles()

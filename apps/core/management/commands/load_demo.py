@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from apps.accounts import demo as accounts_demo
 from apps.core import background
+from apps.curation import demo as curation_demo
 from apps.media import demo as media_demo
 from apps.performances import demo as performances_demo
 from apps.tips import demo as tips_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         background.drain()
         accounts += tips_demo.load()
         staff = venues_demo.load()
+        curation_demo.load()
         staff_emails = {email for _, email in staff}
         accounts = [(role, email) for role, email in accounts if email not in staff_emails] + staff
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
