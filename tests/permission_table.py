@@ -602,3 +602,37 @@ RULES += [
     Rule("me/stats/", "GET", "/me/stats/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
     Rule("me/stats.csv", "GET", "/me/stats.csv", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
 ]
+
+
+# --- reports about performances and artist profiles (the moderation queue's inbox) -------
+RULES += [
+    # Anyone signed in may report someone else's work once; nobody reports their own.
+    Rule(
+        "api/v1/performances/<pk>/report/",
+        "POST",
+        lambda p: alice_show(p) + "/report/",
+        signed_in(201, owner=400),
+        data={"reason": "spam"},
+    ),
+    Rule(
+        "api/v1/artists/<slug>/report/",
+        "POST",
+        lambda p: f"/api/v1/artists/{alice_artist(p)}/report/",
+        signed_in(201, owner=400),
+        data={"reason": "spam"},
+    ),
+    Rule(
+        "performances/<int:pk>/report/",
+        "POST",
+        lambda p: alice_page(p) + "report/",
+        signed_in(302, anonymous=LOGIN),
+        data={"reason": "spam"},
+    ),
+    Rule(
+        "artists/<slug:slug>/report/",
+        "POST",
+        lambda p: f"/artists/{alice_artist(p)}/report/",
+        signed_in(302, anonymous=LOGIN),
+        data={"reason": "spam"},
+    ),
+]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from apps.curation.moderation_admin import ModerationHistoryMixin
+
 from .models import ArtistProfile, Follow, Notification, User
 from .services import sanitize_bio
 
@@ -22,14 +24,22 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ArtistProfile)
-class ArtistProfileAdmin(admin.ModelAdmin):
-    list_display = ["stage_name", "slug", "home_area", "payout_status", "created_at"]
-    list_filter = ["home_area", "genres", "payout_status"]
+class ArtistProfileAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+    list_display = ["stage_name", "slug", "home_area", "payout_status", "hidden", "created_at"]
+    list_filter = ["home_area", "genres", "payout_status", "hidden"]
     search_fields = ["stage_name", "slug", "user__email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["genres"]
     # Payout details come only from Stripe's onboarding: an edited account id would divert the money.
-    readonly_fields = ["payout_status", "stripe_account_id", "created_at", "updated_at"]
+    readonly_fields = [
+        "payout_status",
+        "stripe_account_id",
+        "created_at",
+        "updated_at",
+        # Hiding goes through the moderation queue, which records who, when and why.
+        "hidden",
+        "moderation_history",
+    ]
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
         # Curators may correct a bio; it is shown as HTML, so it is sanitised like any other.

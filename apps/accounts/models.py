@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -72,13 +73,20 @@ class ArtistProfile(models.Model):
     stripe_account_id = models.CharField(
         max_length=255, blank=True, help_text="The connected Stripe account."
     )
+    # When and why live in the moderation log (curation.ModerationAction).
+    hidden = models.BooleanField(
+        default=False,
+        help_text="Hidden by a curator: the page, performances and media are gone for the public.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    reports = GenericRelation("media.Report", related_query_name="artist")
 
     objects = ArtistProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["stage_name"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(hidden=True), name="artist_hidden")]
 
     def __str__(self) -> str:
         return self.stage_name
@@ -119,6 +127,9 @@ class NotificationKind(models.TextChoices):
     MEDIA_FAILED = "media_failed", "Your upload could not be processed"
     MEDIA_HIDDEN = "media_hidden", "A curator hid your upload"
     MEDIA_RESTORED = "media_restored", "A curator restored your upload"
+    ITEM_HIDDEN = "item_hidden", "A curator hid your profile or performance"
+    ITEM_RESTORED = "item_restored", "A curator restored your profile or performance"
+    OWNER_WARNED = "owner_warned", "A curator sent you a warning"
     TIP_RECEIVED = "tip_received", "You got a tip"
 
 

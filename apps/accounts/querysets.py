@@ -4,6 +4,20 @@ from django.db import models
 
 
 class ArtistProfileQuerySet(models.QuerySet):
+    def public(self) -> ArtistProfileQuerySet:
+        """Profiles anyone may see: not hidden by a curator."""
+        return self.filter(hidden=False)
+
+    def visible_to(self, user) -> ArtistProfileQuerySet:  # noqa: ANN001
+        """Public profiles, plus the user's own; curators see hidden ones too."""
+        from .roles import is_curator
+
+        if user is None or not user.is_authenticated:
+            return self.public()
+        if is_curator(user):
+            return self
+        return self.filter(models.Q(hidden=False) | models.Q(user=user))
+
     def for_listing(self) -> ArtistProfileQuerySet:
         return (
             self.select_related("home_area", "user")

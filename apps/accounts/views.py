@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.media.selectors import artist_media
+from apps.media.views import answer_report
 from apps.performances.models import Area, Genre
 
 from . import services
@@ -42,7 +43,7 @@ def _save_or_errors(form, save) -> bool:  # noqa: ANN001
 
 @require_GET
 def artist_list(request: HtmxHttpRequest) -> HttpResponse:
-    artists = ArtistProfile.objects.for_listing()
+    artists = ArtistProfile.objects.public().for_listing()
     genre, area, q = (request.GET.get(k, "").strip() for k in ("genre", "area", "q"))
     if genre:
         artists = artists.in_genre(genre)
@@ -73,7 +74,8 @@ def _follow_context(request: HtmxHttpRequest, artist: ArtistProfile) -> dict:
 @require_GET
 def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(
-        ArtistProfile.objects.select_related("home_area").prefetch_related("genres"), slug=slug
+        ArtistProfile.objects.visible_to(request.user).select_related("home_area").prefetch_related("genres"),
+        slug=slug,
     )
     context = _follow_context(request, artist) | artist_media(artist)
     return render(request, "accounts/artist_detail.html", context)
@@ -81,8 +83,15 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
+def artist_report(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    artist = get_object_or_404(ArtistProfile.objects.public(), slug=slug)
+    return answer_report(request, artist)
+
+
+@require_POST
+@login_required
 def artist_follow(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    artist = get_object_or_404(ArtistProfile, slug=slug)
+    artist = get_object_or_404(ArtistProfile.objects.visible_to(request.user), slug=slug)
     try:
         if request.POST.get("action") == "unfollow":
             services.unfollow_artist(artist, fan=request.user)

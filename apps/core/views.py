@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from apps.performances.demo import CITY_CENTRE
     from apps.performances.nearby import NearbyQuery, find
 
-    artists = ArtistProfile.objects.for_listing()[:8]
+    artists = ArtistProfile.objects.public().for_listing()[:8]
     today = find(NearbyQuery(*CITY_CENTRE, radius_m=10_000, when="today"))[:8]
     context = {
         "artists": artists,

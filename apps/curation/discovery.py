@@ -33,7 +33,7 @@ class Discovery:
 
 
 def _performances(where: Q, now: datetime) -> tuple[list[Performance], list[Performance]]:
-    base = Performance.objects.filter(where).distinct()
+    base = Performance.objects.public().filter(where).distinct()
     live = list(base.live().with_related()[:SECTION_SIZE])
     upcoming = list(base.filter(status="scheduled").next_first(now).with_related()[:SECTION_SIZE])
     return live, upcoming
@@ -57,7 +57,9 @@ def area_discovery(area: Area, *, now: datetime | None = None) -> Discovery:
     return Discovery(
         live=live,
         upcoming=upcoming,
-        artists=list(ArtistProfile.objects.filter(home_area=area).order_by("stage_name")[:SECTION_SIZE]),
+        artists=list(
+            ArtistProfile.objects.public().filter(home_area=area).order_by("stage_name")[:SECTION_SIZE]
+        ),
         tracks=list(
             Track.objects.public().filter(area=area).with_artist().order_by("-created_at")[:SECTION_SIZE]
         ),
@@ -73,7 +75,10 @@ def genre_discovery(genre: Genre, *, now: datetime | None = None) -> Discovery:
         live=live,
         upcoming=upcoming,
         artists=list(
-            ArtistProfile.objects.filter(genres=genre).distinct().order_by("stage_name")[:SECTION_SIZE]
+            ArtistProfile.objects.public()
+            .filter(genres=genre)
+            .distinct()
+            .order_by("stage_name")[:SECTION_SIZE]
         ),
         tracks=list(
             Track.objects.public().filter(genre=genre).with_artist().order_by("-created_at")[:SECTION_SIZE]
@@ -110,7 +115,8 @@ def for_you(
     wanted = Q(artist__in=list(followed)) | Q(genre__in=list(liked))
     seen = View.objects.filter(user=user).values("performance_id")
     performances = (
-        Performance.objects.active()
+        Performance.objects.public()
+        .active()
         .filter(wanted)
         .exclude(pk__in=seen)
         .exclude(artist__user=user)

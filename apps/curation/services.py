@@ -174,10 +174,23 @@ def update_feature(feature: Feature, *, actor: User, **changes: object) -> Featu
 # --- what the pages, the API and the home page show -----------------------------------
 
 
+def public_targets(prefix: str = "") -> Q:
+    """Items and features whose artist, performance or track the public may see: nothing
+    hidden by a curator, no unprocessed track."""
+    q = Q()
+    for name, public in (
+        ("track", Track.objects.public()),
+        ("artist", ArtistProfile.objects.public()),
+        ("performance", Performance.objects.public()),
+    ):
+        q &= Q(**{f"{prefix}{name}__isnull": True}) | Q(**{f"{prefix}{name}__in": public})
+    return q
+
+
 def public_items() -> QuerySet[CollectionItem]:
-    """Items anyone may see: hidden or unprocessed tracks never show."""
+    """Items anyone may see: hidden or unprocessed ones never show."""
     return (
-        CollectionItem.objects.filter(Q(track__isnull=True) | Q(track__in=Track.objects.public()))
+        CollectionItem.objects.filter(public_targets())
         .select_related("artist", "performance__artist", "track__artist")
         .order_by("position", "id")
     )
@@ -191,9 +204,7 @@ def published_collections(now: datetime | None = None) -> QuerySet[Collection]:
         .prefetch_related("areas", "genres")
         .annotate(
             published_at=Coalesce("publish_from", "created_at"),
-            item_count=Count(
-                "items", filter=Q(items__track__isnull=True) | Q(items__track__in=Track.objects.public())
-            ),
+            item_count=Count("items", filter=public_targets("items__")),
         )
         .order_by("-published_at", "-id")
     )
@@ -208,7 +219,7 @@ def live_features(now: datetime | None = None) -> list[Feature]:
     now = now or timezone.now()
     features = (
         Feature.objects.live(now)
-        .filter(Q(track__isnull=True) | Q(track__in=Track.objects.public()))
+        .filter(public_targets())
         .filter(Q(collection__isnull=True) | Q(collection__in=Collection.objects.published(now)))
         .select_related("artist", "performance__artist", "track__artist", "collection")
     )

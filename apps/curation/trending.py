@@ -70,8 +70,13 @@ def cache_key(kind: str, area: str | None) -> str:
 
 
 def trendable_performances() -> QuerySet[Performance]:
-    """Performances that may trend: every one but the cancelled."""
-    return Performance.objects.exclude(status=PerformanceStatus.CANCELLED)
+    """Performances that may trend: every public one but the cancelled."""
+    return Performance.objects.public().exclude(status=PerformanceStatus.CANCELLED)
+
+
+def trendable_artists() -> QuerySet[ArtistProfile]:
+    """Artists who may trend: those not hidden by a curator."""
+    return ArtistProfile.objects.public()
 
 
 def trendable_tracks() -> QuerySet[Track]:
@@ -185,7 +190,7 @@ def _url(template: str, pk: int, slug: str = "") -> str:
 
 
 def _describe(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str, set[int]]]:
-    """(title, url, area ids) of each item."""
+    """(title, url, area ids) of each item that may still trend; the others are left out."""
     template = _url_templates()[kind]
     found: dict[int, tuple[str, str, set[int]]] = {}
     for chunk in _chunks(ids):
@@ -194,14 +199,15 @@ def _describe(kind: str, ids: Iterable[int]) -> dict[int, tuple[str, str, set[in
             stops = Stop.objects.filter(performance_id__in=chunk, area__isnull=False).order_by()
             for performance_id, area_id in stops.values_list("performance_id", "area_id").distinct():
                 areas[performance_id].add(area_id)
-            for pk, title in Performance.objects.filter(pk__in=chunk).order_by().values_list("id", "title"):
+            rows = trendable_performances().filter(pk__in=chunk).order_by()
+            for pk, title in rows.values_list("id", "title"):
                 found[pk] = (title, _url(template, pk), areas[pk])
         elif kind == "artist":
-            rows = ArtistProfile.objects.filter(pk__in=chunk).order_by()
+            rows = trendable_artists().filter(pk__in=chunk).order_by()
             for pk, name, slug, area_id in rows.values_list("id", "stage_name", "slug", "home_area_id"):
                 found[pk] = (name, _url(template, pk, slug), {area_id} - {None})
         else:
-            rows = Track.objects.filter(pk__in=chunk).order_by()
+            rows = trendable_tracks().filter(pk__in=chunk).order_by()
             for pk, title, slug, area_id in rows.values_list("id", "title", "artist__slug", "area_id"):
                 found[pk] = (title, _url(template, pk, slug), {area_id} - {None})
     return found
@@ -237,10 +243,14 @@ def compute_trending(now: datetime | None = None) -> dict[tuple[str, str | None]
 
 
 def _still_trendable(kind: str, items: list[Item]) -> list[Item]:
-    """The items that may still trend: one query by primary key, none for artists."""
-    if kind == "artist" or not items:
+    """The items that may still trend: one query by primary key."""
+    if not items:
         return items
-    visible = trendable_performances() if kind == "performance" else trendable_tracks()
+    visible = {
+        "performance": trendable_performances,
+        "artist": trendable_artists,
+        "track": trendable_tracks,
+    }[kind]()
     keep = set(visible.filter(pk__in=[item["id"] for item in items]).values_list("pk", flat=True))
     return [item for item in items if item["id"] in keep]
 

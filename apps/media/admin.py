@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from . import services
-from .models import Clip, Play, Report, ReportStatus, Story, Track
+from apps.curation.models import ModerationVerb
+from apps.curation.moderation_admin import ModerationHistoryMixin, moderate_with_reason
 
-HIDE_REASON = "Hidden from the back office after review."
+from .models import Clip, Play, Report, Story, Track
 
 
-class MediaItemAdmin(admin.ModelAdmin):
+class MediaItemAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     """Curators review uploads and hide or restore them; artists change media on the site."""
 
     list_display = ["__str__", "artist", "status", "hidden", "open_reports", "created_at"]
@@ -38,6 +38,7 @@ class MediaItemAdmin(admin.ModelAdmin):
         "size_bytes",
         "created_at",
         "processed_at",
+        "moderation_history",
     ]
     exclude = ["source", "web_file", "poster", "thumbnail"]
 
@@ -65,26 +66,19 @@ class MediaItemAdmin(admin.ModelAdmin):
             return format_html('<img src="{}" alt="" width="320">', item.poster.url)
         return "—"
 
-    def _moderate(self, request: HttpRequest, queryset: QuerySet, act) -> None:  # noqa: ANN001
-        done = 0
-        for item in queryset.select_related("artist__user"):
-            try:
-                act(item)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{item}: {exc}", messages.ERROR)
-        if done:
-            self.message_user(request, f"{done} item{'s' if done != 1 else ''} updated; uploaders were told.")
+    @admin.action(description="Hide selected items (asks why; the uploader is told)", permissions=["change"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(self, request, queryset, verb=ModerationVerb.HIDE, items=_items)
 
-    @admin.action(description="Hide selected items (uploader is told)", permissions=["change"])
-    def hide_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._moderate(
-            request, queryset, lambda item: services.hide_item(item, actor=request.user, reason=HIDE_REASON)
-        )
+    @admin.action(
+        description="Restore selected items (asks why; the uploader is told)", permissions=["change"]
+    )
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(self, request, queryset, verb=ModerationVerb.RESTORE, items=_items)
 
-    @admin.action(description="Restore selected items (uploader is told)", permissions=["change"])
-    def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._moderate(request, queryset, lambda item: services.restore_item(item, actor=request.user))
+
+def _items(queryset: QuerySet) -> list:
+    return list(queryset.select_related("artist__user"))
 
 
 @admin.register(Clip)
@@ -120,16 +114,52 @@ class TrackAdmin(MediaItemAdmin):
     exclude = [*MediaItemAdmin.exclude, "artwork"]
 
 
+def _reported_items(reports: QuerySet) -> list:
+    """The distinct items the selected reports are about, each once, in report order."""
+    items, seen = [], set()
+    for report in reports.select_related("content_type").order_by("-created_at", "-id"):
+        key = (report.content_type_id, report.object_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        item = report.content_type.model_class()._base_manager.filter(pk=report.object_id).first()
+        if item is not None:
+            items.append(item)
+    return items
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    """The moderation queue: open reports first; hide the item or dismiss the report."""
+    """The moderation queue: reports about uploads, performances and artist profiles. Each
+    decision asks why, acts on the reported item and closes its open reports."""
 
-    list_display = ["created_at", "reason", "item_link", "reporter", "status", "resolved_by"]
-    list_filter = ["status", "reason", "content_type"]
-    search_fields = ["note", "reporter__email"]
+    list_display = ["created_at", "reason", "kind", "item_link", "reporter", "status", "resolved_by"]
+    list_filter = ["status", "reason", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["content_type", "reporter", "resolved_by"]
+    search_fields = [
+        "note",
+        "reporter__email",
+        "clip__title",
+        "track__title",
+        "performance__title",
+        "artist__stage_name",
+        "clip__artist__stage_name",
+        "story__artist__stage_name",
+        "track__artist__stage_name",
+        "performance__artist__stage_name",
+    ]
     date_hierarchy = "created_at"
-    actions = ["hide_items", "dismiss_selected"]
-    readonly_fields = ["reporter", "content_type", "object_id", "item_link", "reason", "note", "created_at"]
+    actions = ["hide_items", "restore_items", "dismiss_selected", "warn_owners"]
+    readonly_fields = [
+        "reporter",
+        "content_type",
+        "object_id",
+        "item_link",
+        "reason",
+        "note",
+        "created_at",
+        "item_history",
+    ]
     fields = [*readonly_fields, "status", "resolved_at", "resolved_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:  # noqa: ANN001
@@ -138,30 +168,54 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+        results, _ = super().get_search_results(request, queryset, search_term)
+        # The generic relations join one table each: a report matches through at most one.
+        return results, True
+
+    @admin.display(description="Kind", ordering="content_type__model")
+    def kind(self, report: Report) -> str:
+        return report.content_type.name
+
     @admin.display(description="Item")
     def item_link(self, report: Report) -> str:
         item = report.content_type.model_class()._base_manager.filter(pk=report.object_id).first()
         if item is None:
             return "(deleted)"
-        url = f"../../{report.content_type.model}/{item.pk}/change/"
-        return format_html('<a href="{}">{}</a>', url, item)
+        meta = item._meta
+        try:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+        except NoReverseMatch:
+            return str(item)
+        hidden = " (hidden)" if getattr(item, "hidden", False) else ""
+        return format_html('<a href="{}">{}</a>{}', url, item, hidden)
 
-    @admin.action(description="Hide the reported items (uploaders are told)", permissions=["change"])
-    def hide_items(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = 0
-        for report in queryset.filter(status=ReportStatus.OPEN).select_related("content_type"):
-            item = report.content_type.model_class()._base_manager.filter(pk=report.object_id).first()
-            if item is not None:
-                reason = f"Reported: {report.get_reason_display()}."
-                services.hide_item(item, actor=request.user, reason=reason)
-                done += 1
-        self.message_user(request, f"{done} item{'s' if done != 1 else ''} hidden.")
+    @admin.display(description="Moderation history of the item")
+    def item_history(self, report: Report) -> str:
+        item = report.content_type.model_class()._base_manager.filter(pk=report.object_id).first()
+        return ModerationHistoryMixin.moderation_history(self, item)
 
-    @admin.action(description="Dismiss selected reports", permissions=["change"])
-    def dismiss_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for report in queryset.filter(status=ReportStatus.OPEN):
-            services.dismiss_report(report, actor=request.user)
-        self.message_user(request, "Reports dismissed.")
+    @admin.action(description="Hide the reported items (asks why; owners are told)", permissions=["change"])
+    def hide_items(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(self, request, queryset, verb=ModerationVerb.HIDE, items=_reported_items)
+
+    @admin.action(
+        description="Restore the reported items (asks why; owners are told)", permissions=["change"]
+    )
+    def restore_items(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(
+            self, request, queryset, verb=ModerationVerb.RESTORE, items=_reported_items
+        )
+
+    @admin.action(description="Dismiss the reports about the items (asks why)", permissions=["change"])
+    def dismiss_selected(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(
+            self, request, queryset, verb=ModerationVerb.DISMISS, items=_reported_items
+        )
+
+    @admin.action(description="Warn the owners, leaving the items up (asks why)", permissions=["change"])
+    def warn_owners(self, request: HttpRequest, queryset: QuerySet):  # noqa: ANN201
+        return moderate_with_reason(self, request, queryset, verb=ModerationVerb.WARN, items=_reported_items)
 
 
 @admin.register(Play)

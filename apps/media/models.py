@@ -199,6 +199,7 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", "Open"
     HIDDEN = "hidden", "Item hidden"
     DISMISSED = "dismissed", "Dismissed"
+    WARNED = "warned", "Owner warned"
 
 
 class Report(models.Model):
@@ -208,7 +209,9 @@ class Report(models.Model):
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.CASCADE,
-        limit_choices_to={"app_label": "media", "model__in": ["clip", "story", "track"]},
+        limit_choices_to=models.Q(app_label="media", model__in=["clip", "story", "track"])
+        | models.Q(app_label="performances", model="performance")
+        | models.Q(app_label="accounts", model="artistprofile"),
     )
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")

@@ -10,8 +10,8 @@ from apps.accounts.roles import is_curator
 
 class MediaItemQuerySet(models.QuerySet):
     def public(self) -> MediaItemQuerySet:
-        """What anyone may see: processed and not hidden."""
-        return self.filter(status="ready", hidden=False)
+        """What anyone may see: processed, and neither it nor its artist hidden."""
+        return self.filter(status="ready", hidden=False, artist__hidden=False)
 
     def by_artist(self, artist) -> MediaItemQuerySet:  # noqa: ANN001
         return self.filter(artist=artist)
@@ -28,13 +28,13 @@ class MediaItemQuerySet(models.QuerySet):
         own = models.Q(artist__user=user)
         if is_curator(user):
             return self.filter(models.Q(status="ready") | own)
-        return self.filter(models.Q(status="ready", hidden=False) | own)
+        return self.filter(models.Q(status="ready", hidden=False, artist__hidden=False) | own)
 
     def servable_to(self, user) -> MediaItemQuerySet:  # noqa: ANN001
         """Whose files may be served to this user: hidden ones only to curators."""
         if user is not None and is_curator(user):
             return self
-        return self.filter(hidden=False)
+        return self.filter(hidden=False, artist__hidden=False)
 
     def with_artist(self) -> MediaItemQuerySet:
         return self.select_related("artist")

@@ -526,15 +526,18 @@ def record_play(track: Track, *, listener: str, user: User | None, listened_seco
 # --- reports and moderation -------------------------------------------------------------------
 
 
-def report_item(item: MediaItem, *, reporter: User, reason: str, note: str = "") -> Report:
-    """Someone signed in reports an item to the curators."""
+def report_item(
+    item: MediaItem | Performance | ArtistProfile, *, reporter: User, reason: str, note: str = ""
+) -> Report:
+    """Someone signed in reports an upload, a performance or an artist profile to the curators."""
     if reporter is None or not reporter.is_authenticated:
         raise PermissionDenied("Sign in to report.")
     if reason not in ReportReason.values:
         raise ValidationError({"reason": "Choose one of the reasons."})
     note = _text(note, "note", limit=NOTE_MAX)
-    if item.artist.user_id == reporter.id:
-        raise ValidationError({"non_field_errors": "You cannot report your own upload."})
+    owner_id = item.user_id if isinstance(item, ArtistProfile) else item.artist.user_id
+    if owner_id == reporter.id:
+        raise ValidationError({"non_field_errors": "You cannot report your own work."})
     try:
         with transaction.atomic():
             return Report.objects.create(item=item, reporter=reporter, reason=reason, note=note)
@@ -547,8 +550,11 @@ def _check_curator(actor: User | None) -> None:
         raise PermissionDenied("Only curators can moderate media.")
 
 
-def _resolve_reports(item: MediaItem, *, actor: User, status: str) -> None:
-    Report.objects.about(item).open().update(status=status, resolved_at=timezone.now(), resolved_by=actor)
+def resolve_reports(item: MediaItem | Performance | ArtistProfile, *, actor: User, status: str) -> int:
+    """Close the item's open reports with the curator's decision; returns how many."""
+    return (
+        Report.objects.about(item).open().update(status=status, resolved_at=timezone.now(), resolved_by=actor)
+    )
 
 
 @transaction.atomic
@@ -560,7 +566,7 @@ def hide_item(item: MediaItem, *, actor: User, reason: str) -> MediaItem:
         return item
     item.hidden, item.hidden_reason, item.hidden_at = True, reason, timezone.now()
     item.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
-    _resolve_reports(item, actor=actor, status=ReportStatus.HIDDEN)
+    resolve_reports(item, actor=actor, status=ReportStatus.HIDDEN)
     _tell_uploader_moderated(
         item, NotificationKind.MEDIA_HIDDEN, f"A curator hid your {{noun}}: {reason}", actor
     )

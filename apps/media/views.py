@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -160,6 +161,11 @@ def report(request: HtmxHttpRequest, kind: str, item_id: int) -> HttpResponse:
     if model is None:
         raise Http404("No such kind of media")
     item = get_object_or_404(model.objects.public().with_artist(), pk=item_id)
+    return answer_report(request, item)
+
+
+def answer_report(request: HtmxHttpRequest, item: Any) -> HttpResponse:
+    """Report an upload, a performance or a profile: a line in place of the form, or a message."""
     form = ReportForm(request.POST)
     text, ok = "Thank you: a curator will look at it.", False
     if form.is_valid():

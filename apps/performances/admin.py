@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.curation.moderation_admin import ModerationHistoryMixin
+
 from .models import Area, Genre, Performance, Stop
 
 
@@ -30,12 +32,12 @@ class StopInline(admin.TabularInline):
 
 
 @admin.register(Performance)
-class PerformanceAdmin(admin.ModelAdmin):
+class PerformanceAdmin(ModerationHistoryMixin, admin.ModelAdmin):
     """The back office sees performances as they are; artists change them through the
     site and the API, where the route rules hold."""
 
-    list_display = ["title", "artist", "status", "genre", "like_count", "view_count", "created_at"]
-    list_filter = ["status", "genre", "stops__area"]
+    list_display = ["title", "artist", "status", "hidden", "genre", "like_count", "view_count", "created_at"]
+    list_filter = ["status", "hidden", "genre", "stops__area"]
     search_fields = ["title", "description", "artist__stage_name"]
     date_hierarchy = "created_at"
     inlines = [StopInline]
@@ -52,6 +54,8 @@ class PerformanceAdmin(admin.ModelAdmin):
         "position_at",
         "like_count",
         "view_count",
+        "hidden",
+        "moderation_history",
         "created_at",
         "updated_at",
     ]

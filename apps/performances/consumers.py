@@ -107,7 +107,7 @@ class MapConsumer(SnapshotConsumer):
             "position_lng__lte": east,
         }
         ids |= set(Performance.objects.live().filter(**positioned).values_list("id", flat=True))
-        performances = Performance.objects.with_related().filter(id__in=sorted(ids)[:MAX_SNAPSHOT])
+        performances = Performance.objects.public().with_related().filter(id__in=sorted(ids)[:MAX_SNAPSHOT])
         return {
             "seqs": seqs,
             "area": {"south": south, "west": west, "north": north, "east": east},
@@ -138,7 +138,8 @@ class PerformanceConsumer(SnapshotConsumer):
 
     async def get_groups(self) -> list[str]:
         self.performance_id = int(self.scope["url_route"]["kwargs"]["pk"])
-        exists = await database_sync_to_async(Performance.objects.filter(pk=self.performance_id).exists)()
+        visible = Performance.objects.visible_to(self.scope.get("user")).filter(pk=self.performance_id)
+        exists = await database_sync_to_async(visible.exists)()
         return [performance_group(self.performance_id)] if exists else []
 
     async def connect(self) -> None:

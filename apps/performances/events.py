@@ -59,6 +59,10 @@ def map_item(performance: Performance) -> dict[str, Any]:
     }
 
 
+def is_hidden(performance: Performance) -> bool:
+    return performance.hidden or performance.artist.hidden
+
+
 def _send(event_type: str, performance_id: int, cells: Iterable[Cell], payload: dict[str, Any]) -> None:
     cells = set(cells)
     nearby.invalidate(cells)
@@ -66,21 +70,31 @@ def _send(event_type: str, performance_id: int, cells: Iterable[Cell], payload: 
     broadcast([*groups, performance_group(performance_id)], event_type, payload)
 
 
+def _send_to_watchers(
+    event_type: str, performance: Performance, cells: Iterable[Cell], payload: dict[str, Any]
+) -> None:
+    # A hidden performance stays off the map: only its own page (its artist, curators) hears.
+    if is_hidden(performance):
+        broadcast([performance_group(performance.pk)], event_type, payload)
+    else:
+        _send(event_type, performance.pk, cells, payload)
+
+
 def performance_changed(performance: Performance, event_type: str, extra_cells: Iterable[Cell] = ()) -> None:
     """Started, moved, ended or updated: sent to every cell it was or is in."""
     cells = cells_of(performance) | set(extra_cells)
-    _send(event_type, performance.pk, cells, {"performance": map_item(performance)})
+    _send_to_watchers(event_type, performance, cells, {"performance": map_item(performance)})
 
 
 def performance_removed(performance_id: int, cells: Iterable[Cell]) -> None:
-    """``performance.removed``: a scheduled plan deleted by its artist."""
+    """``performance.removed``: a scheduled plan deleted by its artist, or hidden by a curator."""
     _send("performance.removed", performance_id, cells, {"performance": {"id": performance_id}})
 
 
 def performance_liked(performance: Performance) -> None:
     """``performance.liked``: the new like count."""
     payload = {"performance": {"id": performance.pk, "like_count": performance.like_count}}
-    _send("performance.liked", performance.pk, cells_of(performance), payload)
+    _send_to_watchers("performance.liked", performance, cells_of(performance), payload)
 
 
 def notify_followers_live(performance: Performance) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
@@ -78,6 +79,11 @@ class Performance(models.Model):
     position_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
+    # When and why live in the moderation log (curation.ModerationAction).
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden by a curator: shown only to them and the artist."
+    )
+    reports = GenericRelation("media.Report", related_query_name="performance")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +91,8 @@ class Performance(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Nearby leaves hidden performances out by this tiny index (see querysets._nearest_sql).
+        indexes = [models.Index(fields=["id"], condition=Q(hidden=True), name="performance_hidden")]
         constraints = [
             models.UniqueConstraint(
                 fields=["artist"], condition=Q(status="live"), name="one_live_performance_per_artist"

@@ -181,6 +181,20 @@ class StopQuerySet(models.QuerySet):
 
 
 class PerformanceQuerySet(models.QuerySet):
+    def public(self) -> PerformanceQuerySet:
+        """What anyone may see: neither it nor its artist hidden by a curator."""
+        return self.filter(hidden=False, artist__hidden=False)
+
+    def visible_to(self, user) -> PerformanceQuerySet:  # noqa: ANN001
+        """Public performances, plus the user's own; curators see hidden ones too."""
+        from apps.accounts.roles import is_curator
+
+        if user is None or not user.is_authenticated:
+            return self.public()
+        if is_curator(user):
+            return self
+        return self.filter(Q(hidden=False, artist__hidden=False) | Q(artist__user=user))
+
     def live(self) -> PerformanceQuerySet:
         return self.filter(status="live")
 
@@ -297,6 +311,12 @@ def _nearest_sql(
         if genre_id is not None:
             where.append("performance_id IN (SELECT id FROM performances_performance WHERE genre_id = %s)")
             part_params.append(genre_id)
+        # Hidden performances and artists are few, each read from its own partial index.
+        where.append(
+            "performance_id NOT IN (SELECT id FROM performances_performance WHERE hidden)"
+            " AND performance_id NOT IN (SELECT id FROM performances_performance WHERE artist_id IN"
+            " (SELECT id FROM accounts_artistprofile WHERE hidden))"
+        )
         where.append(f"{distance} <= %s")
         # Only numbers formatted here are interpolated; every value goes as a parameter.
         select = f"SELECT id AS stop_id, performance_id, {distance} AS distance_m"

@@ -16,7 +16,8 @@ from apps.core.errors import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.core.visitors import visitor_key
-from apps.media.models import Clip
+from apps.media.models import Clip, ReportReason
+from apps.media.views import answer_report
 
 from . import services
 from .demo import CITY_CENTRE
@@ -56,11 +57,12 @@ def map_page(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def performance_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    performance = get_object_or_404(Performance.objects.with_related(), pk=pk)
+    performance = get_object_or_404(Performance.objects.visible_to(request.user).with_related(), pk=pk)
     user = request.user if request.user.is_authenticated else None
     services.record_view(performance, visitor=visitor_key(request), user=user)
     upcoming = (
-        Performance.objects.active()
+        Performance.objects.visible_to(request.user)
+        .active()
         .of_artist(performance.artist)
         .exclude(pk=performance.pk)
         .next_first(timezone.now())
@@ -78,6 +80,8 @@ def _detail_context(request: HtmxHttpRequest, performance: Performance, upcoming
         "stops": performance.stops.all(),
         "liked": user is not None and Like.objects.filter(user=user, performance=performance).exists(),
         "is_owner": user is not None and performance.artist.user_id == user.id,
+        "performance_hidden": performance.hidden or performance.artist.hidden,
+        "report_reasons": ReportReason.choices,
         "upcoming": upcoming,
         "clips": Clip.objects.public().filter(performance=performance)[:6],
         "tile_url": settings.MAP_TILE_URL,
@@ -87,8 +91,15 @@ def _detail_context(request: HtmxHttpRequest, performance: Performance, upcoming
 
 @require_POST
 @login_required
+def performance_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    performance = get_object_or_404(Performance.objects.public().select_related("artist"), pk=pk)
+    return answer_report(request, performance)
+
+
+@require_POST
+@login_required
 def performance_like(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    performance = get_object_or_404(Performance.objects.with_related(), pk=pk)
+    performance = get_object_or_404(Performance.objects.visible_to(request.user).with_related(), pk=pk)
     if request.POST.get("action") == "unlike":
         performance = services.unlike_performance(performance, user=request.user)
     else:

@@ -68,9 +68,11 @@ def test_a_curator_hides_reported_items_from_the_admin_queue(client, personas):
     queue = client.get(reverse("admin:media_report_changelist"))
     assert queue.status_code == 200
     report = Report.objects.get()
+    selected = {"action": "hide_items", "_selected_action": [report.pk]}
+    asking = client.post(reverse("admin:media_report_changelist"), selected)
+    assert asking.status_code == 200  # why? is asked first
     response = client.post(
-        reverse("admin:media_report_changelist"),
-        {"action": "hide_items", "_selected_action": [report.pk]},
+        reverse("admin:media_report_changelist"), {**selected, "apply": "1", "reason": "Spam."}
     )
     assert response.status_code == 302
     track.refresh_from_db()
@@ -83,9 +85,10 @@ def test_a_curator_hides_and_restores_clips_with_admin_actions(client, personas)
     client.force_login(personas.curator)
     url = reverse("admin:media_clip_changelist")
     assert client.get(url).status_code == 200
-    client.post(url, {"action": "hide_selected", "_selected_action": [clip.pk]})
+    why = {"_selected_action": [clip.pk], "apply": "1", "reason": "Checked."}
+    client.post(url, {"action": "hide_selected", **why})
     assert Clip.objects.get(pk=clip.pk).hidden
-    client.post(url, {"action": "restore_selected", "_selected_action": [clip.pk]})
+    client.post(url, {"action": "restore_selected", **why})
     assert not Clip.objects.get(pk=clip.pk).hidden
 
 

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.pagination import CursorPagination
+from apps.media import services as media_services
+from apps.media.api.serializers import ReportedSerializer, ReportSerializer
 
 from .. import services
 from ..events import unread_count
@@ -81,12 +83,14 @@ class ArtistPagination(CursorPagination):
 class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
     """Local artists; follow and unfollow them."""
 
-    queryset = ArtistProfile.objects.for_listing()
     serializer_class = ArtistSerializer
     lookup_field = "slug"
     filterset_class = ArtistFilter
     pagination_class = ArtistPagination
     permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):  # noqa: ANN201
+        return ArtistProfile.objects.visible_to(self.request.user).for_listing()
 
     def _follow_state(self, request: Request, artist: ArtistProfile) -> Response:
         data = {
@@ -103,12 +107,26 @@ class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
         serializer_class=FollowStateSerializer,
     )
     def follow(self, request: Request, slug: str | None = None) -> Response:
-        artist = get_object_or_404(ArtistProfile, slug=slug)
+        artist = get_object_or_404(ArtistProfile.objects.visible_to(request.user), slug=slug)
         if request.method == "DELETE":
             services.unfollow_artist(artist, fan=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         services.follow_artist(artist, fan=request.user)
         return self._follow_state(request, artist)
+
+    @extend_schema(request=ReportSerializer, responses={201: ReportedSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        serializer_class=ReportSerializer,
+        parser_classes=[parsers.JSONParser, parsers.FormParser],
+    )
+    def report(self, request: Request, slug: str | None = None) -> Response:
+        data = ReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        media_services.report_item(self.get_object(), reporter=request.user, **data.validated_data)
+        return Response({"reported": True}, status=status.HTTP_201_CREATED)
 
 
 class NotificationListView(generics.ListAPIView):

@@ -157,3 +157,7 @@ class PlayResultSerializer(serializers.Serializer):
 class ReportSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ReportReason.choices)
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True)
+
+
+class ReportedSerializer(serializers.Serializer):
+    reported = serializers.BooleanField()

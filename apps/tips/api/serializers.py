@@ -22,7 +22,7 @@ class MonthField(serializers.Field):
 
 
 class TipCreateSerializer(serializers.Serializer):
-    artist = serializers.SlugRelatedField(slug_field="slug", queryset=ArtistProfile.objects.all())
+    artist = serializers.SlugRelatedField(slug_field="slug", queryset=ArtistProfile.objects.public())
     amount = serializers.IntegerField(help_text="Minor units (cents).")
     performance = serializers.PrimaryKeyRelatedField(
         queryset=Performance.objects.all(), required=False, allow_null=True
