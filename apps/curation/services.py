@@ -116,13 +116,21 @@ def check_feature_span(
 
 
 def check_feature_target(**targets: object) -> None:
-    """Exactly one of an artist, a performance, a track or a collection; a track must be public."""
+    """Exactly one of an artist, a performance, a track or a collection, which the public may see."""
     chosen = [name for name in TARGETS if targets.get(name) is not None]
     if len(chosen) != 1:
         raise ValidationError("Choose exactly one artist, performance, track or collection.", code="target")
     track = targets.get("track")
     if isinstance(track, Track) and not Track.objects.public().filter(pk=track.pk).exists():
         raise ValidationError({"track": "This track is hidden or not processed yet."})
+    performance, artist = targets.get("performance"), targets.get("artist")
+    if (
+        isinstance(performance, Performance)
+        and not Performance.objects.public().filter(pk=performance.pk).exists()
+    ):
+        raise ValidationError({"performance": "This performance is hidden by a curator."})
+    if isinstance(artist, ArtistProfile) and artist.hidden:
+        raise ValidationError({"artist": "This artist is hidden by a curator."})
 
 
 @transaction.atomic

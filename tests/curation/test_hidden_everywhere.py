@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile
@@ -15,7 +16,7 @@ from apps.accounts.roles import CURATORS
 from apps.curation import moderation
 from apps.curation.discovery import area_discovery, for_you, genre_discovery
 from apps.curation.models import Collection, CollectionItem, Feature
-from apps.curation.services import items_for, live_features, published_collections
+from apps.curation.services import create_feature, items_for, live_features, published_collections
 from apps.curation.trending import compute_trending, trending
 from apps.performances import services as performance_services
 from tests.factories import (
@@ -143,6 +144,20 @@ def test_a_hidden_performance_leaves_trending_also_when_hidden_after_the_compute
     assert compute_trending()[("performance", None)]["items"] == []
     body = api.get("/api/v1/trending/?kind=performance").json()
     assert show.pk not in [item["id"] for item in body["items"]]
+
+
+@pytest.mark.django_db
+def test_a_hidden_performance_or_artist_cannot_be_featured(personas, show):
+    hide(show, personas)
+    now = timezone.now()
+    span = {"slot": "hero", "starts_at": now, "ends_at": now + timedelta(hours=1), "actor": personas.curator}
+    with pytest.raises(ValidationError) as refused:
+        create_feature(performance=show, **span)
+    assert "performance" in refused.value.message_dict
+    hide(personas.other.artist_profile, personas)
+    with pytest.raises(ValidationError) as refused:
+        create_feature(artist=personas.other.artist_profile, **span)
+    assert "artist" in refused.value.message_dict
 
 
 # --- a hidden artist ---------------------------------------------------------------------------
