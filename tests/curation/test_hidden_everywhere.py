@@ -83,7 +83,8 @@ def test_the_owner_and_curators_still_see_a_hidden_performance(client_as, api_as
     page = client_as(personas.owner).get(show.get_absolute_url())
     assert page.status_code == 200
     assert "Hidden by a curator" in page.content.decode()
-    assert api_as(personas.owner).get(f"/api/v1/performances/{show.pk}/").status_code == 200
+    own = api_as(personas.owner).get(f"/api/v1/performances/{show.pk}/")
+    assert own.status_code == 200 and own.json()["hidden"] is True
     assert api_as(personas.curator).get(f"/api/v1/performances/{show.pk}/").status_code == 200
 
 

@@ -49,7 +49,10 @@ class ArtistSerializer(serializers.ModelSerializer):
             "website_url",
             "follower_count",
             "url",
+            # Only their owner and curators ever see a hidden profile: for them it says why it is gone.
+            "hidden",
         ]
+        read_only_fields = ["hidden"]
 
 
 class ArtistWriteSerializer(serializers.Serializer):

@@ -72,7 +72,10 @@ class PerformanceSerializer(serializers.ModelSerializer):
             "like_count",
             "view_count",
             "url",
+            # Only its artist and curators ever see a hidden performance.
+            "hidden",
         ]
+        read_only_fields = ["hidden"]
 
     @extend_schema_field(PositionSerializer(allow_null=True))
     def get_position(self, performance: Performance) -> dict | None:
