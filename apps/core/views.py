@@ -24,7 +24,9 @@ from apps.core.ranges import ranged_file_response
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    from apps.curation.discovery import upcoming_events
     from apps.curation.services import live_features, published_collections
+    from apps.curation.trending import trending
     from apps.performances.demo import CITY_CENTRE
     from apps.performances.nearby import NearbyQuery, find
 
@@ -35,6 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "features": live_features(),
         "collections": published_collections()[:4],
+        "trending_performances": trending("performance", limit=5),
+        "trending_artists": trending("artist", limit=5),
+        "events": upcoming_events()[:4],
     }
     return render(request, "core/home.html", context)
 

@@ -199,3 +199,14 @@ def test_the_for_you_api_wants_both_coordinates(api_as, fan):
     response = api_as(fan).get("/api/v1/for-you/?lat=38.7")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["lng"]
+
+
+def test_the_home_page_shows_trending_and_the_coming_jukebox_nights(client, marta):
+    show = plan(marta, 60, title="Evening set")
+    View.objects.create(performance=show, visitor="a:someone", hour=timezone.now())
+    event = EventFactory(name="Fado and friends")
+
+    page = client.get("/").content.decode()
+
+    assert "Trending in" in page and "Evening set" in page
+    assert "Fado and friends" in page and event.venue.name in page
