@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import views as accounts
 from apps.core.api import views as core
+from apps.curation.api import areas as curation_areas
 from apps.curation.api import for_you as curation_for_you
 from apps.curation.api import trending as curation_trending
 from apps.curation.api import views as curation
@@ -16,7 +17,7 @@ router.include_root_view = False
 router.include_format_suffixes = False
 router.register("artists", accounts.ArtistViewSet, basename="artist")
 router.register("genres", performances.GenreViewSet, basename="genre")
-router.register("areas", performances.AreaViewSet, basename="area")
+router.register("areas", curation_areas.AreaViewSet, basename="area")
 router.register("performances", performances.PerformanceViewSet, basename="performance")
 router.register("media/clips", media.ClipViewSet, basename="clip")
 router.register("media/stories", media.StoryViewSet, basename="story")

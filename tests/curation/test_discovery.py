@@ -210,3 +210,16 @@ def test_the_home_page_shows_trending_and_the_coming_jukebox_nights(client, mart
 
     assert "Trending in" in page and "Evening set" in page
     assert "Fado and friends" in page and event.venue.name in page
+
+
+def test_the_area_api_lists_what_plays_in_the_area(api):
+    alfama = AreaFactory(slug="alfama", name="Alfama")
+    local = ArtistProfileFactory(home_area=alfama, stage_name="Marta Lume")
+    show = plan(local, 60, title="Evening set")
+
+    body = api.get("/api/v1/areas/alfama/").json()
+
+    assert body["slug"] == "alfama" and "boundary" in body
+    assert [p["id"] for p in body["upcoming"]] == [show.pk]
+    assert [a["slug"] for a in body["artists"]] == [local.slug]
+    assert body["live"] == [] and body["events"] == [] and body["collections"] == []
