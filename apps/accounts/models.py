@@ -115,6 +115,8 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fan", "artist"], name="follow_once")]
+        # Trending and daily stats read recent follows by time.
+        indexes = [models.Index(fields=["created_at"], name="follow_by_time")]
 
     def __str__(self) -> str:
         return f"{self.fan} follows {self.artist}"

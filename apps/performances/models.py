@@ -174,6 +174,8 @@ class Like(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "performance"], name="like_once")]
+        # Trending and daily stats read recent likes by time.
+        indexes = [models.Index(fields=["created_at"], name="like_by_time")]
 
     def __str__(self) -> str:
         return f"{self.user} likes {self.performance}"
@@ -194,6 +196,8 @@ class View(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["performance", "visitor", "hour"], name="view_once_per_hour")
         ]
+        # Trending and daily stats read recent views by time.
+        indexes = [models.Index(fields=["created_at"], name="view_by_time")]
 
     def __str__(self) -> str:
         return f"{self.visitor} viewed {self.performance_id} at {self.hour:%Y-%m-%d %H}h"

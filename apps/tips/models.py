@@ -61,7 +61,11 @@ class Tip(models.Model):
                 condition=Q(amount_refunded__lte=models.F("amount")), name="tip_refund_within"
             ),
         ]
-        indexes = [models.Index(fields=["artist", "-created_at"], name="tip_by_artist")]
+        indexes = [
+            models.Index(fields=["artist", "-created_at"], name="tip_by_artist"),
+            # Trending and daily stats read recent paid tips by when they were paid.
+            models.Index(fields=["succeeded_at"], condition=Q(status="succeeded"), name="tip_paid_by_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency.upper()} to {self.artist} ({self.status})"

@@ -179,7 +179,11 @@ class Vote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "guest"], name="vote_once_per_entry")]
-        indexes = [models.Index(fields=["guest", "-created_at"], name="vote_by_guest")]
+        indexes = [
+            models.Index(fields=["guest", "-created_at"], name="vote_by_guest"),
+            # Trending and daily stats read recent votes by time.
+            models.Index(fields=["created_at"], name="vote_by_time"),
+        ]
 
     def __str__(self) -> str:
         return f"Vote for {self.track_id} by guest {self.guest_id}"
