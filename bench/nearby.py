@@ -161,7 +161,8 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
                 copy.write_row((n, "!", False, False, True, datetime.now(UTC), f"a{n}@bench.local", "", 5))
         with cur.copy(
             "COPY accounts_artistprofile (id, user_id, stage_name, slug, bio, avatar, instagram_url,"
-            " spotify_url, youtube_url, website_url, payout_status, created_at, updated_at) FROM STDIN"
+            " spotify_url, youtube_url, website_url, payout_status, stripe_account_id, hidden, created_at,"
+            " updated_at) FROM STDIN"
         ) as copy:
             now = datetime.now(UTC)
             for n in range(1, artists + 1):
@@ -178,16 +179,18 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
                         "",
                         "",
                         "not_connected",
+                        "",
+                        False,
                         now,
                         now,
                     )
                 )
         with cur.copy(
             "COPY performances_performance (id, artist_id, title, description, status, like_count,"
-            " view_count, created_at, updated_at) FROM STDIN"
+            " view_count, hidden, created_at, updated_at) FROM STDIN"
         ) as copy:
             for pid, artist, title, status, now in performances:
-                copy.write_row((pid, artist, title, "", status, 0, 0, now, now))
+                copy.write_row((pid, artist, title, "", status, 0, 0, False, now, now))
         with cur.copy(
             'COPY performances_stop (performance_id, "order", lat, lng, place_name, starts_at, ends_at,'
             " performance_status) FROM STDIN"
