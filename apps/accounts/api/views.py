@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.pagination import CursorPagination
-from apps.media import services as media_services
-from apps.media.api.serializers import ReportedSerializer, ReportSerializer
+from apps.media.api.reporting import ReportActionMixin
 
 from .. import services
 from ..events import unread_count
@@ -80,7 +79,7 @@ class ArtistPagination(CursorPagination):
     ordering = ("stage_name", "id")
 
 
-class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
+class ArtistViewSet(ReportActionMixin, viewsets.ReadOnlyModelViewSet):
     """Local artists; follow and unfollow them."""
 
     serializer_class = ArtistSerializer
@@ -113,20 +112,6 @@ class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(status=status.HTTP_204_NO_CONTENT)
         services.follow_artist(artist, fan=request.user)
         return self._follow_state(request, artist)
-
-    @extend_schema(request=ReportSerializer, responses={201: ReportedSerializer})
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
-        serializer_class=ReportSerializer,
-        parser_classes=[parsers.JSONParser, parsers.FormParser],
-    )
-    def report(self, request: Request, slug: str | None = None) -> Response:
-        data = ReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        media_services.report_item(self.get_object(), reporter=request.user, **data.validated_data)
-        return Response({"reported": True}, status=status.HTTP_201_CREATED)
 
 
 class NotificationListView(generics.ListAPIView):

@@ -15,11 +15,12 @@ from ..models import Clip, MediaItem, Story, Track
 from . import serializers as s
 from .filters import PerformanceMediaFilter, TrackFilter
 from .permissions import IsArtist, IsUploaderOrReadOnly
+from .reporting import ReportActionMixin
 
 UPLOAD_PARSERS = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
 
-class MediaItemViewSet(viewsets.ModelViewSet):
+class MediaItemViewSet(ReportActionMixin, viewsets.ModelViewSet):
     """Shared by clips, stories and tracks: public when processed, the uploader's in any state."""
 
     kind: str  # "clip", "story" or "track": picks the upload service
@@ -34,8 +35,6 @@ class MediaItemViewSet(viewsets.ModelViewSet):
         return self.model.objects.visible_to(self.request.user).with_artist()
 
     def get_permissions(self) -> list:
-        if self.action == "report":
-            return [permissions.IsAuthenticated()]
         if self.action == "plays":
             return [permissions.AllowAny()]
         return super().get_permissions()
@@ -69,14 +68,6 @@ class MediaItemViewSet(viewsets.ModelViewSet):
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         services.delete_item(self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=s.ReportSerializer, responses={201: None})
-    @action(detail=True, methods=["post"], parser_classes=[parsers.JSONParser, parsers.FormParser])
-    def report(self, request: Request, pk: str | None = None) -> Response:
-        data = s.ReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.report_item(self.get_object(), reporter=request.user, **data.validated_data)
-        return Response({"reported": True}, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -3,15 +3,14 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.pagination import CursorPagination
 from apps.core.visitors import visitor_key
-from apps.media import services as media_services
-from apps.media.api.serializers import ReportedSerializer, ReportSerializer
+from apps.media.api.reporting import ReportActionMixin
 
 from .. import services
 from ..models import Area, Genre, Like, Performance
@@ -58,7 +57,7 @@ class PerformancePagination(CursorPagination):
         return ("-id",)
 
 
-class PerformanceViewSet(viewsets.ModelViewSet):
+class PerformanceViewSet(ReportActionMixin, viewsets.ModelViewSet):
     """Performances and their routes: plan, go live, move, end, like."""
 
     serializer_class = PerformanceSerializer
@@ -147,20 +146,6 @@ class PerformanceViewSet(viewsets.ModelViewSet):
             performance = services.like_performance(performance, user=request.user)
         liked = Like.objects.filter(user=request.user, performance=performance).exists()
         return Response({"liked": liked, "like_count": performance.like_count})
-
-    @extend_schema(request=ReportSerializer, responses={201: ReportedSerializer})
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
-        serializer_class=ReportSerializer,
-        parser_classes=[parsers.JSONParser, parsers.FormParser],
-    )
-    def report(self, request: Request, pk: str | None = None) -> Response:
-        data = ReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        media_services.report_item(self.get_object(), reporter=request.user, **data.validated_data)
-        return Response({"reported": True}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[NearbyQuerySerializer],
