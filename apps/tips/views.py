@@ -215,11 +215,18 @@ def _confirmation(request: HtmxHttpRequest, confirm: Any) -> JsonResponse:
     return JsonResponse(result)
 
 
+def _payers_tip(request: HtmxHttpRequest, public_id: UUID) -> Tip | None:
+    # Only the browser or account that started a tip may follow or pay it; to anyone else it does not exist.
+    key = services.payer_key(request.user, request.session.session_key)
+    if key == "anonymous":
+        return None
+    return Tip.objects.filter(public_id=public_id, payer_key=key).first()
+
+
 @require_POST
 def tip_confirm(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
-    key = services.payer_key(request.user, request.session.session_key)
-    tip = Tip.objects.filter(public_id=public_id, payer_key=key).first()
-    if tip is None or key == "anonymous":
+    tip = _payers_tip(request, public_id)
+    if tip is None:
         return json_error("Not found.", status=404, code="not_found")
 
     def confirm(payment_method: str) -> dict[str, str]:
@@ -236,10 +243,8 @@ def tip_confirm(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
 @require_GET
 @never_cache
 def tip_status(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
-    # Only the browser or account that paid may follow a tip; to anyone else it does not exist.
-    key = services.payer_key(request.user, request.session.session_key)
-    tip = Tip.objects.filter(public_id=public_id, payer_key=key).first()
-    if tip is None or key == "anonymous":
+    tip = _payers_tip(request, public_id)
+    if tip is None:
         return json_error("Not found.", status=404, code="not_found")
     return JsonResponse(
         {
