@@ -17,7 +17,7 @@ import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import connections, transaction
+from django.db import close_old_connections, transaction
 
 from apps.core.realtime import current_seq, send_now
 
@@ -114,27 +114,74 @@ def _keys(event_id: int) -> tuple[str, str]:
     return f"venues:queue-sent:{event_id}", f"venues:queue-pending:{event_id}"
 
 
-def _send_trailing(event_id: int, *, retry: bool = True) -> None:
+def _send(event_id: int, *, trailing: bool, retry: bool) -> None:
+    window = settings.EVENT_QUEUE_COALESCE_SECONDS
     sent, pending = _keys(event_id)
     try:
-        # Released before reading: a change after this read asks for the next snapshot.
-        cache.delete(pending)
-        cache.set(sent, time.time(), timeout=settings.EVENT_QUEUE_COALESCE_SECONDS)
+        if trailing:
+            # Released before reading: a change after this read asks for the next snapshot.
+            cache.delete(pending)
+            cache.set(sent, time.time(), timeout=window)
         send_queue(event_id)
     except Exception:
-        # This send carries the window's last changes: try once more rather than lose them.
+        # This send carries the latest changes: try once more rather than lose them.
         logger.exception("queue_snapshot_failed", event_id=event_id)
-        if retry and cache.add(pending, 1, timeout=settings.EVENT_QUEUE_COALESCE_SECONDS * 4):
-            _start_timer(settings.EVENT_QUEUE_COALESCE_SECONDS, event_id, retry=False)
-    finally:
-        # A timer's thread ends here: its database connection must not outlive it.
-        connections.close_all()
+        if retry and cache.add(pending, 1, timeout=window * 4):
+            _snapshots().request(event_id, delay=window, trailing=True, retry=False)
 
 
-def _start_timer(delay: float, event_id: int, *, retry: bool = True) -> None:
-    timer = threading.Timer(delay, _send_trailing, args=(event_id,), kwargs={"retry": retry})
-    timer.daemon = True
-    timer.start()
+class _SnapshotSender:
+    """One thread per process that builds and sends queue snapshots when they fall due.
+
+    The vote's request only asks for a snapshot and answers; the thread keeps its database
+    connection between sends, where a thread per send would open one each time.
+    """
+
+    def __init__(self) -> None:
+        # (event id, trailing) -> (due on the monotonic clock, retry on failure)
+        self.due: dict[tuple[int, bool], tuple[float, bool]] = {}
+        self.wake = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="encore-queue-snapshots", daemon=True)
+        self.thread.start()
+
+    def request(self, event_id: int, *, delay: float, trailing: bool, retry: bool = True) -> None:
+        with self.wake:
+            key = (event_id, trailing)
+            due = time.monotonic() + delay
+            if key not in self.due or due < self.due[key][0]:
+                self.due[key] = (due, retry)
+            self.wake.notify()
+
+    def _take_due(self) -> list[tuple[tuple[int, bool], bool]]:
+        with self.wake:
+            while True:
+                now = time.monotonic()
+                ready = [(key, retry) for key, (due, retry) in self.due.items() if due <= now]
+                if ready:
+                    for key, _ in ready:
+                        del self.due[key]
+                    return ready
+                self.wake.wait(min(due for due, _ in self.due.values()) - now if self.due else None)
+
+    def _run(self) -> None:
+        while True:
+            for (event_id, trailing), retry in self._take_due():
+                _send(event_id, trailing=trailing, retry=retry)
+            # Between sends, as between requests: drop a connection that is too old or broken.
+            close_old_connections()
+
+
+_snapshots_lock = threading.Lock()
+_the_snapshots: _SnapshotSender | None = None
+
+
+def _snapshots() -> _SnapshotSender:
+    global _the_snapshots
+    with _snapshots_lock:
+        # A forked worker inherits the object but not the thread.
+        if _the_snapshots is None or not _the_snapshots.thread.is_alive():
+            _the_snapshots = _SnapshotSender()
+        return _the_snapshots
 
 
 def _request_snapshot(event_id: int) -> None:
@@ -146,13 +193,13 @@ def _request_snapshot(event_id: int) -> None:
     now = time.time()
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
     if cache.add(sent, now, timeout=window):
-        send_queue(event_id)
+        _snapshots().request(event_id, delay=0, trailing=False)
         return
     # Otherwise one send when the window closes carries every change made meanwhile. The
     # pending mark outlives a window a little, in case its process dies first.
     if cache.add(pending, 1, timeout=window * 4):
         sent_at = cache.get(sent) or now
-        _start_timer(max(0.0, sent_at + window - now), event_id)
+        _snapshots().request(event_id, delay=max(0.0, sent_at + window - now), trailing=True)
 
 
 def queue_changed(event_id: int) -> None:
