@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -118,8 +118,15 @@ def guest_from_token(event: Event, token: str) -> Guest | None:
 # --- votes --------------------------------------------------------------------------------
 
 
-def _latest_entry(event: Event, track: Track) -> QueueEntry | None:
-    return QueueEntry.objects.filter(event=event, track=track).order_by("-id").first()
+def _latest_entry(event: Event, track: Track, guest: Guest) -> QueueEntry | None:
+    """The track's latest entry tonight, marked with whether this guest already voted it."""
+    voted = Vote.objects.filter(entry=OuterRef("pk"), guest=guest)
+    return (
+        QueueEntry.objects.filter(event=event, track=track)
+        .annotate(voted_by_guest=Exists(voted))
+        .order_by("-id")
+        .first()
+    )
 
 
 def _entry_conflict(latest: QueueEntry | None, now: datetime) -> None:
@@ -196,10 +203,10 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
                 raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
             Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
             now = timezone.now()
-            latest = _latest_entry(event, track)
+            latest = _latest_entry(event, track, guest)
             _entry_conflict(latest, now)
             queued = latest if latest is not None and latest.status == EntryStatus.QUEUED else None
-            if queued is not None and Vote.objects.filter(entry=queued, guest=guest).exists():
+            if queued is not None and queued.voted_by_guest:
                 raise Conflict("You already voted for this track.", code="already_voted", field="track")
             _check_rate(event, guest, now, network)
             entry = queued or QueueEntry.objects.create(
