@@ -156,6 +156,10 @@ if REDIS_URL:
             },
         }
     }
+    # Every signed-in request reads its session: from the shared cache, the database behind
+    # it. Only with a cache all processes share, or a sign-out in one process would leave
+    # the session alive in another's memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

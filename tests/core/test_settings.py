@@ -31,7 +31,8 @@ def production_env(**extra: str) -> dict[str, str]:
 PRINT_DEFAULTS = (
     "from django.conf import settings as s; "
     "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-    "s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)"
+    "s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, "
+    "s.SESSION_ENGINE)"
 )
 
 
@@ -45,16 +46,17 @@ def test_no_environment_at_all_gives_the_embedded_default():
         "django.core.cache.backends.locmem.LocMemCache",
         "django.core.files.storage.FileSystemStorage",
         "True",
+        "django.contrib.sessions.backends.db",
     ]
 
 
 @pytest.mark.slow
-def test_redis_url_switches_cache_channel_layer_and_broker():
+def test_redis_url_switches_cache_channel_layer_broker_and_sessions_to_the_shared_cache():
     code = (
         "from django.conf import settings as s; "
         "print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CACHES['default']['BACKEND'], "
         "s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, "
-        "s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]['max_connections'])"
+        "s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]['max_connections'], s.SESSION_ENGINE)"
     )
     result = run_manage("shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6390/0")
     assert result.returncode == 0, result.stderr
@@ -64,6 +66,7 @@ def test_redis_url_switches_cache_channel_layer_and_broker():
         "redis://127.0.0.1:6390/0",
         "False",
         "1000",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 
