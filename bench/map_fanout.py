@@ -3,13 +3,14 @@
     .venv/bin/python bench/map_fanout.py [--sockets 1000] [--performers 100] [--duration 30]
 
 Production settings on 127.0.0.1: PostgreSQL (a throwaway database), Redis (cache and
-the RedisPubSubChannelLayer), gunicorn serving the API (`web`) and daphne serving the
-sockets (`ws`), as in the Procfile. The map sockets watch random 1-2 km views spread over
-the city; each performer POSTs `/api/v1/performances/{id}/position/` every 5 s with its
-own session token. For every move the bench works out which sockets must receive it
-(those watching a map cell the move touches, by the app's own cell rules) and records
-when each one did. Reports the delivered fraction (must be 1.0) and p50/p95/p99 from the
-POST being sent to the last subscriber receiving the move. Prints a markdown table (also
+the RedisPubSubChannelLayer), gunicorn serving the API (`web`) and two uvicorn workers
+serving the sockets (`ws`), as in the Procfile (`--ws-server daphne` for one daphne). The
+map sockets watch random 1-2 km views spread over the city; each performer POSTs
+`/api/v1/performances/{id}/position/` every 5 s with its own session token. For every
+move the bench works out which sockets must receive it (those watching a map cell the
+move touches, by the app's own cell rules) and records when each one did. Reports the
+delivered fraction (must be 1.0) and p50/p95/p99 from the POST being sent to the last
+subscriber receiving the move. Prints a markdown table (also
 bench/results/map_fanout.md). Talks only to 127.0.0.1 and cleans up after itself.
 """
 
