@@ -566,7 +566,7 @@ def report(args: argparse.Namespace, outcome: Outcome) -> tuple[str, bool]:
     out.write(
         "- gunicorn (2 sync workers) takes the vote POSTs; uvicorn (2 workers, psycopg pool) serve the"
         " sockets; RedisPubSubChannelLayer; PostgreSQL; queue snapshots coalesced every"
-        " `EVENT_QUEUE_COALESCE_SECONDS` (0.15 s by default); all on this box with the clients\n"
+        " `EVENT_QUEUE_COALESCE_SECONDS` (0.1 s by default); all on this box with the clients\n"
     )
     out.write(
         f"- floor: a raw `websockets.broadcast` server subscribed to a Redis channel,"

@@ -482,7 +482,7 @@ EVENT_GUEST_MAX_AGE_SECONDS = 12 * 60 * 60
 # Venue Wi-Fi shares one address among a room of guests: a generous cap per address.
 EVENT_VOTES_PER_NETWORK_PER_MINUTE = env.positive_int("EVENT_VOTES_PER_NETWORK_PER_MINUTE", 600)
 # Queue snapshots go out at most this often per event, however fast votes arrive.
-EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.15)
+EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.1)
 if not 0 <= EVENT_QUEUE_COALESCE_SECONDS <= 1:
     raise ImproperlyConfigured("Environment variable EVENT_QUEUE_COALESCE_SECONDS must be from 0 to 1")
 
