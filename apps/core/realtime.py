@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .counters import increment
+from .threads import PerProcess
 
 SEND_TIMEOUT_SECONDS = 5
 
@@ -39,17 +40,7 @@ class _Sender:
         asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(SEND_TIMEOUT_SECONDS)
 
 
-_sender_lock = threading.Lock()
-_the_sender: _Sender | None = None
-
-
-def _sender() -> _Sender:
-    global _the_sender
-    with _sender_lock:
-        # A forked worker (gunicorn, Celery) inherits the object but not the thread.
-        if _the_sender is None or not _the_sender.thread.is_alive():
-            _the_sender = _Sender()
-        return _the_sender
+_sender = PerProcess(_Sender)
 
 
 def _seq_key(group: str) -> str:
@@ -95,7 +86,7 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
         # default): send from there, as async_to_sync does.
         async_to_sync(send_all)()
     else:
-        _sender().run(send_all())
+        _sender.get().run(send_all())
 
 
 def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:

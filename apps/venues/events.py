@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 
 from apps.core.realtime import current_seq, send_now
+from apps.core.threads import PerProcess
 
 logger = structlog.get_logger(__name__)
 QUEUE_LENGTH = 50
@@ -127,7 +128,7 @@ def _send(event_id: int, *, trailing: bool, retry: bool) -> None:
         # This send carries the latest changes: try once more rather than lose them.
         logger.exception("queue_snapshot_failed", event_id=event_id)
         if retry and cache.add(pending, 1, timeout=window * 4):
-            _snapshots().request(event_id, delay=window, trailing=True, retry=False)
+            _snapshots.get().request(event_id, delay=window, trailing=True, retry=False)
 
 
 class _SnapshotSender:
@@ -171,17 +172,7 @@ class _SnapshotSender:
             close_old_connections()
 
 
-_snapshots_lock = threading.Lock()
-_the_snapshots: _SnapshotSender | None = None
-
-
-def _snapshots() -> _SnapshotSender:
-    global _the_snapshots
-    with _snapshots_lock:
-        # A forked worker inherits the object but not the thread.
-        if _the_snapshots is None or not _the_snapshots.thread.is_alive():
-            _the_snapshots = _SnapshotSender()
-        return _the_snapshots
+_snapshots = PerProcess(_SnapshotSender)
 
 
 def _request_snapshot(event_id: int) -> None:
@@ -193,13 +184,13 @@ def _request_snapshot(event_id: int) -> None:
     now = time.time()
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
     if cache.add(sent, now, timeout=window):
-        _snapshots().request(event_id, delay=0, trailing=False)
+        _snapshots.get().request(event_id, delay=0, trailing=False)
         return
     # Otherwise one send when the window closes carries every change made meanwhile. The
     # pending mark outlives a window a little, in case its process dies first.
     if cache.add(pending, 1, timeout=window * 4):
         sent_at = cache.get(sent) or now
-        _snapshots().request(event_id, delay=max(0.0, sent_at + window - now), trailing=True)
+        _snapshots.get().request(event_id, delay=max(0.0, sent_at + window - now), trailing=True)
 
 
 def queue_changed(event_id: int) -> None:
