@@ -166,10 +166,15 @@ class _SnapshotSender:
 
     def _run(self) -> None:
         while True:
-            for (event_id, trailing), retry in self._take_due():
-                _send(event_id, trailing=trailing, retry=retry)
-            # Between sends, as between requests: drop a connection that is too old or broken.
-            close_old_connections()
+            due = self._take_due()
+            try:
+                for (event_id, trailing), retry in due:
+                    _send(event_id, trailing=trailing, retry=retry)
+                # Between sends, as between requests: drop a connection that is too old or broken.
+                close_old_connections()
+            except Exception:
+                # The thread outlives any one failure: later snapshots are still owed.
+                logger.exception("queue_snapshot_thread_failed")
 
 
 _snapshots = PerProcess(_SnapshotSender)
