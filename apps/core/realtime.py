@@ -62,6 +62,13 @@ def next_seq(group: str) -> int:
     return increment(_seq_key(group))
 
 
+def layer_in_process() -> bool:
+    """Whether the channel layer lives in this process (the embedded default, tests): its
+    queues belong to the sockets' event loop, which a request reaches and a thread of its
+    own does not."""
+    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+
 def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
     """Send to one or more groups at once; use ``broadcast`` from inside a write."""
     groups = [groups] if isinstance(groups, str) else list(groups)

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 
-from apps.core.realtime import current_seq, send_now
+from apps.core.realtime import current_seq, layer_in_process, send_now
 from apps.core.threads import PerProcess
 
 logger = structlog.get_logger(__name__)
@@ -189,7 +189,11 @@ def _request_snapshot(event_id: int) -> None:
     now = time.time()
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
     if cache.add(sent, now, timeout=window):
-        _snapshots.get().request(event_id, delay=0, trailing=False)
+        if layer_in_process():
+            # Only the request can reach the sockets' event loop here: send from it.
+            send_queue(event_id)
+        else:
+            _snapshots.get().request(event_id, delay=0, trailing=False)
         return
     # Otherwise one send when the window closes carries every change made meanwhile. The
     # pending mark outlives a window a little, in case its process dies first.

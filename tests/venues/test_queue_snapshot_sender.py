@@ -28,6 +28,8 @@ def sends(settings, monkeypatch):
             raise RuntimeError("Redis went away")
 
     monkeypatch.setattr(events, "send_queue", send_queue)
+    # As with Redis, whatever layer this run has.
+    monkeypatch.setattr(events, "layer_in_process", lambda: False)
     return record
 
 
@@ -85,3 +87,12 @@ def test_the_thread_survives_a_failure_between_sends(sends, monkeypatch):
     assert len(sends["calls"]) == 2
     assert events._snapshots.get().thread is thread
     assert broken["times"] == 0
+
+
+def test_with_the_in_process_layer_the_first_snapshot_goes_out_from_the_request(sends, monkeypatch):
+    # The embedded default's layer belongs to the sockets' event loop, which the request
+    # thread reaches and the sender thread does not.
+    monkeypatch.setattr(events, "layer_in_process", lambda: True)
+    events._request_snapshot(next(_event_ids))
+    [(_, _, thread)] = sends["calls"]
+    assert thread == threading.current_thread().name
