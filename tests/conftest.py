@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,17 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def quiet_refusals():
+    """For modules whose tests expect refusals: their log lines (each with a traceback,
+    about a second apiece) are noise there."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 @dataclass

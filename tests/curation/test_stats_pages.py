@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,7 +19,11 @@ from apps.curation.models import ArtistDay
 from tests.factories import AreaFactory, ArtistProfileFactory, UserFactory
 
 # The stats pages and the insights are reached through this urlconf until the site's includes them.
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.curation.stats_urls")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("tests.curation.stats_urls"),
+    pytest.mark.usefixtures("quiet_refusals"),
+]
 
 LISBON = ZoneInfo("Europe/Lisbon")
 TODAY = date(2025, 7, 31)
@@ -32,16 +35,6 @@ def _today_in_lisbon(settings):
     # 23:30 UTC on the 30th is already the 31st in Lisbon: "today" is the site's day.
     with time_machine.travel(datetime(2025, 7, 30, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _quiet_refusals():
-    # Refusals are what several tests expect; their log lines are noise here.
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
 
 
 @pytest.fixture

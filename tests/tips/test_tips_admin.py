@@ -5,7 +5,6 @@ Curators and venue staff use the same admin, and must never see who paid what.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -30,7 +29,7 @@ from tests.factories import ArtistProfileFactory, TrackFactory, UserFactory
 
 recorded_stripe = stripe_recorded.recorded_stripe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_refusals")]
 
 LISBON = ZoneInfo("Europe/Lisbon")
 JULY = date(2025, 7, 1)
@@ -38,16 +37,6 @@ ACCOUNT_ID = "acct_1RkQ7yPx4TmC2wZn"
 PAYMENT_INTENT_ID = "pi_3RmZ3hLm8YvB6cQe1AbCdEfG"
 INVOICE_ID = "in_1RmZ3hLm8YvB6cQeJuly"
 MODELS = ["tip", "supporter", "supporterpayment", "supporterallocation", "payout", "ledgerentry"]
-
-
-@pytest.fixture(autouse=True)
-def _quiet_refusals():
-    # Refusals are what these tests expect; logging each one's traceback costs about a second.
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
 
 
 def url(name: str, *args) -> str:  # noqa: ANN002
