@@ -14,7 +14,6 @@ admin.site.site_header = "Encore back office"
 admin.site.site_title = "Encore"
 
 urlpatterns = [
-    path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, Follow, Notification, NotificationKind, User
 from apps.media.models import Clip, MediaStatus, Story, Track
-from apps.performances.models import Area, Genre, Performance, Stop
+from apps.performances.models import Performance, Stop
+from apps.places.models import Area, Genre
 from apps.venues.models import Event, EventStatus, Venue
 
 PASSWORD = "a-strong-test-password"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from .models import ArtistProfile, Follow, User
 from .roles import CURATORS, VENUE_STAFF
-
-DEMO_PASSWORD = "encore-demo-2026"  # noqa: S105 - printed for everyone by `make run`
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,9 @@ STAFF = [
 def demo_user(email: str, display_name: str, *, staff: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD, display_name=display_name, is_staff=staff)
+        user = User.objects.create_user(
+            email, settings.DEMO_PASSWORD, display_name=display_name, is_staff=staff
+        )
     # allauth requires a verified address to sign in.
     from allauth.account.models import EmailAddress
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.core.forms import InlineValidationMixin
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from . import services
 from .models import ArtistProfile, User

@@ -20,7 +20,7 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=60, blank=True)
     preferred_genres = models.ManyToManyField(
-        "performances.Genre", blank=True, related_name="+", verbose_name="favourite genres"
+        "places.Genre", blank=True, related_name="+", verbose_name="favourite genres"
     )
     radius_km = models.PositiveSmallIntegerField(
         default=settings.DEFAULT_RADIUS_KM,
@@ -59,9 +59,9 @@ class ArtistProfile(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     bio = models.TextField(blank=True, max_length=3000, help_text="Sanitised HTML.")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
-    genres = models.ManyToManyField("performances.Genre", blank=True, related_name="artists")
+    genres = models.ManyToManyField("places.Genre", blank=True, related_name="artists")
     home_area = models.ForeignKey(
-        "performances.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="artists"
+        "places.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="artists"
     )
     instagram_url = models.URLField(blank=True)
     spotify_url = models.URLField(blank=True)

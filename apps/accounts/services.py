@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from . import events
 from .models import ArtistProfile, Follow, Notification, NotificationKind, User

@@ -13,7 +13,7 @@ from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.media.selectors import artist_media
 from apps.media.views import answer_report
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from . import services
 from .forms import AccountSettingsForm, ArtistProfileForm

@@ -18,30 +18,7 @@ from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from apps.accounts.models import ArtistProfile
 from apps.core.ranges import ranged_file_response
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    from apps.curation.discovery import upcoming_events
-    from apps.curation.services import live_features, published_collections
-    from apps.curation.trending import trending
-    from apps.performances.demo import CITY_CENTRE
-    from apps.performances.nearby import NearbyQuery, find
-
-    artists = ArtistProfile.objects.public().for_listing()[:8]
-    today = find(NearbyQuery(*CITY_CENTRE, radius_m=10_000, when="today"))[:8]
-    context = {
-        "artists": artists,
-        "today": today,
-        "features": live_features(),
-        "collections": published_collections()[:4],
-        "trending_performances": trending("performance", limit=5),
-        "trending_artists": trending("artist", limit=5),
-        "events": upcoming_events()[:4],
-    }
-    return render(request, "core/home.html", context)
 
 
 @require_GET

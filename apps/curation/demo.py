@@ -16,7 +16,8 @@ from apps.accounts.models import ArtistProfile, User
 from apps.media import services as media_services
 from apps.media.models import Play, Track
 from apps.performances import services as performance_services
-from apps.performances.models import Area, Genre, Performance
+from apps.performances.models import Performance
+from apps.places.models import Area, Genre
 
 from .models import Collection, CollectionItem, CollectionStatus, Feature, FeatureSlot
 from .services import create_feature, publish_collection

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, User
 from apps.media.models import Play, Track
-from apps.performances.geo import haversine
-from apps.performances.models import Area, Genre, Performance, View
+from apps.performances.models import Performance, View
+from apps.places.geo import haversine
+from apps.places.models import Area, Genre
 from apps.venues.models import Event
 
 from .models import Collection

@@ -1,14 +1,36 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from apps.accounts.models import ArtistProfile
 from apps.core.htmx import HtmxHttpRequest
-from apps.performances.models import Area, Genre
+from apps.performances.nearby import NearbyQuery, find
+from apps.places.models import Area, Genre
 
-from .discovery import area_discovery, for_you, genre_discovery
+from .discovery import area_discovery, for_you, genre_discovery, upcoming_events
+from .services import live_features, published_collections
+from .trending import trending
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The front page: the curators' picks, what plays today near the centre, what is trending."""
+    artists = ArtistProfile.objects.public().for_listing()[:8]
+    today = find(NearbyQuery(*settings.CITY_CENTRE, radius_m=10_000, when="today"))[:8]
+    context = {
+        "artists": artists,
+        "today": today,
+        "features": live_features(),
+        "collections": published_collections()[:4],
+        "trending_performances": trending("performance", limit=5),
+        "trending_artists": trending("artist", limit=5),
+        "events": upcoming_events()[:4],
+    }
+    return render(request, "curation/home.html", context)
 
 
 @require_GET

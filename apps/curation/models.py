@@ -28,8 +28,8 @@ class Collection(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="collections"
     )
     intro = models.TextField(max_length=2000, blank=True, help_text="The curator's note that opens the page.")
-    areas = models.ManyToManyField("performances.Area", blank=True, related_name="collections")
-    genres = models.ManyToManyField("performances.Genre", blank=True, related_name="collections")
+    areas = models.ManyToManyField("places.Area", blank=True, related_name="collections")
+    genres = models.ManyToManyField("places.Genre", blank=True, related_name="collections")
     status = models.CharField(max_length=12, choices=CollectionStatus.choices, default=CollectionStatus.DRAFT)
     publish_from = models.DateTimeField(null=True, blank=True, help_text="Empty: as soon as it is published.")
     publish_until = models.DateTimeField(null=True, blank=True, help_text="Empty: until it is unpublished.")

@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, Follow
 from apps.media.models import Play, Track
-from apps.performances.models import Area, Like, Performance, PerformanceStatus, Stop, View
+from apps.performances.models import Like, Performance, PerformanceStatus, Stop, View
+from apps.places.models import Area
 from apps.tips.models import Tip, TipStatus
 from apps.venues.models import Vote
 

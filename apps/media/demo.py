@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.models import ArtistProfile
-from apps.performances.models import Genre
+from apps.core import background
+from apps.places.models import Genre
 
 from . import generate, services
 from .models import Clip, Story, Track
@@ -51,9 +52,10 @@ def _upload(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
 
 
-def load() -> int:
-    """Add what is missing: tracks and a clip per demo artist, and stories less than a day old."""
-    added = 0
+def load() -> None:
+    """Add what is missing: tracks and a clip per demo artist, and stories less than a day old.
+
+    Returns once every demo item is processed: the jukebox's pool needs them ready."""
     with tempfile.TemporaryDirectory(prefix="encore-demo-") as folder:
         work = Path(folder)
         for spec in DEMO:
@@ -77,16 +79,13 @@ def load() -> int:
                     area=artist.home_area,
                     artwork=_upload(cover),
                 )
-                added += 1
             if not Clip.objects.filter(artist=artist, title=spec.clip).exists():
                 video = generate.make_video(
                     work / f"{spec.artist}.mp4", seconds=CLIP_SECONDS, size=(480, 270), hue=spec.hue
                 )
                 services.upload_clip(artist, actor=artist.user, upload=_upload(video), title=spec.clip)
-                added += 1
             # Stories last a day: a fresh one whenever the demo loads after the last expired.
             if spec.story and not Story.objects.filter(artist=artist).exists():
                 photo = generate.make_image(work / f"{spec.artist}-story.jpg", size=(720, 1280), hue=spec.hue)
                 services.upload_story(artist, actor=artist.user, upload=_upload(photo))
-                added += 1
-    return added
+    background.drain()

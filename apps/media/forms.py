@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from apps.accounts.models import ArtistProfile
-from apps.performances.models import Area, Genre, Performance
+from apps.performances.models import Performance
+from apps.places.models import Area, Genre
 
 from .models import ReportReason
 from .services import NOTE_MAX, TITLE_MAX

@@ -145,10 +145,10 @@ class Track(MediaItem):
     artist = models.ForeignKey("accounts.ArtistProfile", on_delete=models.CASCADE, related_name="tracks")
     title = models.CharField(max_length=100)
     genre = models.ForeignKey(
-        "performances.Genre", null=True, blank=True, on_delete=models.SET_NULL, related_name="tracks"
+        "places.Genre", null=True, blank=True, on_delete=models.SET_NULL, related_name="tracks"
     )
     area = models.ForeignKey(
-        "performances.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="tracks"
+        "places.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="tracks"
     )
     artwork = models.ImageField(upload_to=item_file_path, max_length=300, blank=True)
     play_count = models.PositiveIntegerField(default=0)

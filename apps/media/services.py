@@ -26,7 +26,8 @@ from apps.accounts.roles import is_curator
 from apps.accounts.services import notify
 from apps.core import background
 from apps.core.errors import Conflict
-from apps.performances.models import Area, Genre, Performance
+from apps.performances.models import Performance
+from apps.places.models import Area, Genre
 
 from . import direct_uploads, processing
 from .models import Clip, MediaItem, MediaStatus, Play, Report, ReportReason, ReportStatus, Story, Track

@@ -2,22 +2,7 @@ from django.contrib import admin
 
 from apps.curation.moderation_admin import ModerationHistoryMixin
 
-from .models import Area, Genre, Performance, Stop
-
-
-@admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "slug"]
-    list_filter = ["city"]
-    search_fields = ["name", "city"]
-    prepopulated_fields = {"slug": ["name"]}
+from .models import Performance, Stop
 
 
 class StopInline(admin.TabularInline):

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.forms import formset_factory
 
 from apps.core.forms import InlineValidationMixin
+from apps.places.models import Area, Genre
 
-from .demo import CITY_CENTRE
-from .models import Area, Genre, Performance
+from .models import Performance
 from .services import MAX_STOPS
 
 WHEN_CHOICES = [("now", "Playing now"), ("today", "Today"), ("upcoming", "Coming up")]
@@ -30,8 +30,8 @@ class MapFilterForm(forms.Form):
     def query_values(self, default_radius: int) -> dict:
         data = self.cleaned_data
         return {
-            "lat": data.get("lat") if data.get("lat") is not None else CITY_CENTRE[0],
-            "lng": data.get("lng") if data.get("lng") is not None else CITY_CENTRE[1],
+            "lat": data.get("lat") if data.get("lat") is not None else settings.CITY_CENTRE[0],
+            "lng": data.get("lng") if data.get("lng") is not None else settings.CITY_CENTRE[1],
             "radius_km": data.get("radius_km") or default_radius,
             "when": data.get("when") or "today",
             "genre": data["genre"].slug if data.get("genre") else "",

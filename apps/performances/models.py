@@ -2,54 +2,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .geo import parse_boundary
-from .querysets import ACTIVE, AreaQuerySet, PerformanceQuerySet, StopQuerySet, grid_lat, grid_lng
+from apps.places.models import Area, Genre
 
-
-class Genre(models.Model):
-    name = models.CharField(max_length=50, unique=True)
-    slug = models.SlugField(max_length=50, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Area(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    city = models.CharField(max_length=100, db_index=True)
-    boundary = models.JSONField(help_text="GeoJSON Polygon or MultiPolygon, longitude first.")
-
-    objects = AreaQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["city", "name"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="area_unique_name")]
-
-    def __str__(self) -> str:
-        return f"{self.name}, {self.city}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("artist-list") + f"?area={self.slug}"
-
-    def clean(self) -> None:
-        try:
-            parse_boundary(self.boundary)
-        except ValidationError as exc:
-            raise ValidationError({"boundary": exc.messages}) from exc
-
-    @property
-    def approximate_size(self) -> float:
-        return parse_boundary(self.boundary).area
+from .querysets import ACTIVE, PerformanceQuerySet, StopQuerySet, grid_lat, grid_lng
 
 
 class PerformanceStatus(models.TextChoices):

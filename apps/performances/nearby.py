@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.counters import increment
+from apps.places.models import Area, Genre
 
 from .cells import Cell, cells_in_box, map_group
-from .models import Area, Genre, Stop
+from .models import Stop
 from .querysets import bounding_box
 
 TILE_DEG = 0.001

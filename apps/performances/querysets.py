@@ -11,22 +11,7 @@ from django.db.models import F, Min, Q, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
-from .geo import EARTH_RADIUS_M, METRES_PER_DEGREE, contains
-
-
-class AreaQuerySet(models.QuerySet):
-    def in_city(self, city: str) -> AreaQuerySet:
-        return self.filter(city=city)
-
-    def containing(self, lat: float, lng: float):  # -> Area | None
-        return smallest_containing(self, lat, lng)
-
-
-def smallest_containing(areas, lat: float, lng: float):  # noqa: ANN001, ANN201
-    """The area whose boundary covers the point; the smallest wins where areas nest."""
-    matches = [area for area in areas if contains(area.boundary, lat, lng)]
-    return min(matches, key=lambda a: a.approximate_size, default=None)
-
+from apps.places.geo import EARTH_RADIUS_M, METRES_PER_DEGREE
 
 ACTIVE = ("scheduled", "live")
 
@@ -346,8 +331,8 @@ def _nearest_sql(
         JOIN performances_stop s ON s.id = r.stop_id
         JOIN performances_performance p ON p.id = r.performance_id
         JOIN accounts_artistprofile artist ON artist.id = p.artist_id
-        LEFT JOIN performances_genre genre ON genre.id = p.genre_id
-        LEFT JOIN performances_area area ON area.id = s.area_id
+        LEFT JOIN places_genre genre ON genre.id = p.genre_id
+        LEFT JOIN places_area area ON area.id = s.area_id
         ORDER BY r.distance_m, r.performance_id, r.stop_id
     """  # noqa: S608 - only the parts above are interpolated
     return sql, params

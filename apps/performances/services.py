@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, User
 from apps.core.errors import Conflict, RateLimited
+from apps.places.models import Area, Genre
+from apps.places.querysets import smallest_containing
 
 from . import events
-from .models import Area, Genre, Like, Performance, PerformanceStatus, Stop, View
-from .querysets import MAX_STOP_LENGTH, smallest_containing
+from .models import Like, Performance, PerformanceStatus, Stop, View
+from .querysets import MAX_STOP_LENGTH
 
 MAX_STOPS = 5
 TITLE_MAX = 100

@@ -20,7 +20,6 @@ from apps.media.models import Clip, ReportReason
 from apps.media.views import answer_report
 
 from . import services
-from .demo import CITY_CENTRE
 from .forms import MapFilterForm, PerformanceForm, StopFormSet
 from .models import Like, Performance
 from .nearby import NearbyQuery, find
@@ -32,7 +31,13 @@ def map_page(request: HtmxHttpRequest) -> HttpResponse:
     defaults = {"radius_km": default_radius, "when": "today"}
     # The form shows the defaults it searches with; a link with no query is not an error.
     form = MapFilterForm({**defaults, **request.GET.dict()})
-    values = {"lat": CITY_CENTRE[0], "lng": CITY_CENTRE[1], "genre": "", "area": "", **defaults}
+    values = {
+        "lat": settings.CITY_CENTRE[0],
+        "lng": settings.CITY_CENTRE[1],
+        "genre": "",
+        "area": "",
+        **defaults,
+    }
     results: list[dict] = []
     if form.is_valid():
         values = form.query_values(default_radius)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.demo import demo_user
 from apps.accounts.roles import VENUE_STAFF
 from apps.media.models import Track
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from .models import Event, EventStatus, Venue
 

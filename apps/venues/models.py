@@ -19,7 +19,7 @@ class Venue(models.Model):
     lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lng = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     area = models.ForeignKey(
-        "performances.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="venues"
+        "places.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="venues"
     )
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="venues_staffed")
 
@@ -58,8 +58,8 @@ class Event(models.Model):
         help_text="How long a vetoed track cannot return.",
     )
     # The pool: tracks of these genres, areas or artists, plus the hand-picked ones.
-    pool_genres = models.ManyToManyField("performances.Genre", blank=True, related_name="+")
-    pool_areas = models.ManyToManyField("performances.Area", blank=True, related_name="+")
+    pool_genres = models.ManyToManyField("places.Genre", blank=True, related_name="+")
+    pool_areas = models.ManyToManyField("places.Area", blank=True, related_name="+")
     pool_artists = models.ManyToManyField("accounts.ArtistProfile", blank=True, related_name="+")
     pool_tracks = models.ManyToManyField("media.Track", blank=True, related_name="+")
     # A secret per event: the display's QR codes are signed with it, and rotating it

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.performances.geo import haversine
 from apps.performances.models import Performance, PerformanceStatus, Stop
 from apps.performances.nearby import NearbyQuery, find
 from apps.performances.querysets import end_of_today as end_of_today_for_tests
+from apps.places.geo import haversine
 from tests.factories import ArtistProfileFactory, GenreFactory
 
 pytestmark = pytest.mark.django_db

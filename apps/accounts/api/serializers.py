@@ -4,7 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from apps.core.api.fields import SlugChoiceField
-from apps.performances.models import Area, Genre
+from apps.places.models import Area, Genre
 
 from ..models import ArtistProfile, Notification, User
 

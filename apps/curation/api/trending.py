@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.performances.models import Area
+from apps.places.models import Area
 
 from ..trending import KINDS, trending_entry
 

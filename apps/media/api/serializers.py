@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from apps.core.api.fields import SlugChoiceField
 from apps.performances.api.serializers import ArtistRefSerializer
-from apps.performances.models import Area, Genre, Performance
+from apps.performances.models import Performance
+from apps.places.models import Area, Genre
 
 from ..models import Clip, MediaItem, ReportReason, Story, Track
 from ..services import NOTE_MAX, TITLE_MAX

@@ -5,8 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import SlugChoiceField
+from apps.places.models import Area, Genre
 
-from ..models import Area, Genre, Performance, PerformanceStatus, Stop
+from ..models import Performance, PerformanceStatus, Stop
 from ..nearby import DEFAULT_RADIUS_KM, MIN_RADIUS_KM, WHEN
 from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
 

@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from apps.core.api.pagination import CursorPagination
 from apps.core.visitors import visitor_key
 from apps.media.api.reporting import ReportActionMixin
+from apps.places.models import Area, Genre
 
 from .. import services
-from ..models import Area, Genre, Like, Performance
+from ..models import Like, Performance
 from ..nearby import NearbyQuery, nearby_json
 from .filters import PerformanceFilter
 from .permissions import IsArtist, IsPerformanceOwnerOrReadOnly
