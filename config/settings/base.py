@@ -1,9 +1,10 @@
-"""Settings shared by every environment.
+"""Settings shared by every environment: the infrastructure.
 
-Every environment variable is read here, through ``env`` (strict: a bad value stops
-start-up with the variable named). With no variables set at all the site runs on the
-embedded default: SQLite, local-memory cache, in-memory channel layer, local files and
-background work run inline.
+Environment variables are read through ``env`` (apps.core.env; strict: a bad value stops
+start-up with the variable named). The product's own rules and numbers (limits, weights,
+fees, timings) live with the app that owns them, in ``apps/<app>/conf.py``, and are pulled
+in below. With no variables set at all the site runs on the embedded default: SQLite,
+local-memory cache, in-memory channel layer, local files and background work run inline.
 """
 
 import logging
@@ -14,7 +15,19 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env
+from apps.core.env import env
+
+# Product settings, documented in each app's conf.py. Star-imported here, lowest layer first,
+# so code reads them as settings.X and tests override them like any other setting.
+# isort: off
+from apps.core.conf import *  # noqa: F403
+from apps.accounts.conf import *  # noqa: F403
+from apps.performances.conf import *  # noqa: F403
+from apps.media.conf import *  # noqa: F403
+from apps.venues.conf import *  # noqa: F403
+from apps.tips.conf import *  # noqa: F403
+from apps.curation.conf import *  # noqa: F403
+# isort: on
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -279,15 +292,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-AVATAR_MAX_BYTES = env.positive_int("AVATAR_MAX_BYTES", 15 * 1024 * 1024)
-AVATAR_SIZE = 512
-
-# --- map --------------------------------------------------------------------------
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env.str(
-    "MAP_TILE_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-)
+# Uploads bigger than this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- client addresses ---------------------------------------------------------------------
 # Load balancers in front of the web processes. Rate limits key on the client's address:
@@ -355,6 +362,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The map's tile server (MAP_TILE_URL, from apps.performances.conf) serves its images.
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
 # Media on S3 is loaded from presigned URLs on the bucket's own origin.
 if AWS_S3_ENDPOINT_URL:
@@ -424,93 +432,6 @@ LOGGING = {
     },
 }
 
-# --- Stripe -------------------------------------------------------------------------
-STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
-STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="")
-STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-DJSTRIPE_WEBHOOK_SECRET = env.str("DJSTRIPE_WEBHOOK_SECRET", default="")
-# Stripe.js must be loaded from Stripe's own host (it cannot be bundled with the site).
-STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
-DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
-DJSTRIPE_USE_NATIVE_JSONFIELD = True
-
-# --- tips and supporters ------------------------------------------------------------
-# Every amount is in minor units (cents) of TIPS_CURRENCY.
-TIPS_CURRENCY = env.str("TIPS_CURRENCY", default="eur").lower()
-TIP_PRESET_AMOUNTS = [200, 500, 1000]
-TIP_MIN_AMOUNT = env.positive_int("TIP_MIN_AMOUNT", 100)
-TIP_MAX_AMOUNT = env.positive_int("TIP_MAX_AMOUNT", 50_000)
-if TIP_MIN_AMOUNT > TIP_MAX_AMOUNT:
-    raise ImproperlyConfigured("TIP_MIN_AMOUNT must not be above TIP_MAX_AMOUNT")
-# What a card payment costs, for the ledger: basis points of the amount plus a fixed part.
-STRIPE_FEE_BASIS_POINTS = env.int("STRIPE_FEE_BASIS_POINTS", default=150)
-STRIPE_FEE_FIXED = env.int("STRIPE_FEE_FIXED", default=25)
-# Artists are paid out once their balance reaches this.
-PAYOUT_MINIMUM_AMOUNT = env.positive_int("PAYOUT_MINIMUM_AMOUNT", 500)
-SUPPORTER_MONTHLY_FEE = env.positive_int("SUPPORTER_MONTHLY_FEE", 500)
-# The platform keeps this share of each supporter fee, in basis points (10% = 1000).
-SUPPORTER_PLATFORM_SHARE_BASIS_POINTS = env.int("SUPPORTER_PLATFORM_SHARE_BASIS_POINTS", default=1000)
-# Weighted engagement E = sum(weight(kind) x count); one artist earns at most the cap per day.
-SUPPORTER_ENGAGEMENT_WEIGHTS = {"play": 1, "like": 3, "vote": 2, "view": 1}
-SUPPORTER_DAILY_CAP_PER_ARTIST = env.positive_int("SUPPORTER_DAILY_CAP_PER_ARTIST", 200)
-
-# --- media --------------------------------------------------------------------------
-# Uploads are checked by their content (apps.media.probe); these are the limits it applies.
-MEDIA_VIDEO_MAX_BYTES = env.positive_int("MEDIA_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
-MEDIA_AUDIO_MAX_BYTES = env.positive_int("MEDIA_AUDIO_MAX_BYTES", 50 * 1024 * 1024)
-MEDIA_IMAGE_MAX_BYTES = env.positive_int("MEDIA_IMAGE_MAX_BYTES", 15 * 1024 * 1024)
-CLIP_MAX_SECONDS = 5 * 60
-STORY_MAX_SECONDS = 60
-TRACK_MAX_SECONDS = 15 * 60
-# Larger images are pixel floods: a few KB on disk, gigabytes once decoded.
-MEDIA_IMAGE_MAX_PIXELS = 40_000_000
-MEDIA_VIDEO_MAX_SIDE = 4096
-STORY_LIFETIME_HOURS = 24
-# A play counts once a listener passes this point, once per listener and track per window.
-PLAY_COUNTS_AFTER_SECONDS = 30
-PLAY_REPEAT_WINDOW_SECONDS = 10 * 60
-# Uploads bigger than this are spooled to a temporary file rather than held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-# --- venues -----------------------------------------------------------------------------
-# The display's QR code changes this often; a code stays good for this period and the next.
-EVENT_QR_ROTATE_SECONDS = 10 * 60
-# How long a guest session (cookie or app token) lasts.
-EVENT_GUEST_MAX_AGE_SECONDS = 12 * 60 * 60
-# Venue Wi-Fi shares one address among a room of guests: a generous cap per address.
-EVENT_VOTES_PER_NETWORK_PER_MINUTE = env.positive_int("EVENT_VOTES_PER_NETWORK_PER_MINUTE", 600)
-# Queue snapshots go out at most this often per event, however fast votes arrive.
-EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.1)
-if not 0 <= EVENT_QUEUE_COALESCE_SECONDS <= 1:
-    raise ImproperlyConfigured("Environment variable EVENT_QUEUE_COALESCE_SECONDS must be from 0 to 1")
-
-# --- curation -----------------------------------------------------------------------
-# Trending: an engagement event's weight halves every TRENDING_HALF_LIFE_HOURS.
-TRENDING_HALF_LIFE_HOURS = env.float("TRENDING_HALF_LIFE_HOURS", default=48.0)
-if TRENDING_HALF_LIFE_HOURS <= 0:
-    raise ImproperlyConfigured("Environment variable TRENDING_HALF_LIFE_HOURS must be above 0")
-TRENDING_WEIGHTS = {
-    "view": env.float("TRENDING_WEIGHT_VIEW", default=1.0),
-    "like": env.float("TRENDING_WEIGHT_LIKE", default=3.0),
-    "play": env.float("TRENDING_WEIGHT_PLAY", default=1.0),
-    "vote": env.float("TRENDING_WEIGHT_VOTE", default=2.0),
-    "tip": env.float("TRENDING_WEIGHT_TIP", default=8.0),
-    "follow": env.float("TRENDING_WEIGHT_FOLLOW", default=5.0),
-}
-if any(weight < 0 for weight in TRENDING_WEIGHTS.values()):
-    raise ImproperlyConfigured("Environment variables TRENDING_WEIGHT_* must not be negative")
-# Longer than the ten-minute schedule, so a missed run does not empty the lists.
-TRENDING_CACHE_SECONDS = env.positive_int("TRENDING_CACHE_SECONDS", 30 * 60)
-
-# --- product rules ----------------------------------------------------------------------
-# How long a nearby answer is served from the tile cache; 0 turns the cache off.
-NEARBY_CACHE_SECONDS = env.int("NEARBY_CACHE_SECONDS", default=30)
-CITY_NAME = env.str("CITY_NAME", default="Lisbon")
-MAX_RADIUS_KM = 50
-DEFAULT_RADIUS_KM = 5
-
 structlog.configure(
     processors=[
         structlog.contextvars.merge_contextvars,
@@ -527,3 +448,14 @@ structlog.configure(
     cache_logger_on_first_use=True,
 )
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True  # RequestIdMiddleware has vetted it
+
+# --- Stripe -------------------------------------------------------------------------
+STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
+STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="")
+STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+DJSTRIPE_WEBHOOK_SECRET = env.str("DJSTRIPE_WEBHOOK_SECRET", default="")
+# Stripe.js must be loaded from Stripe's own host (it cannot be bundled with the site).
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_USE_NATIVE_JSONFIELD = True

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.env import env
+
 from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, STORAGES, env
+from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, STORAGES
 
 DEBUG = False
 if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:

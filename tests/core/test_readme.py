@@ -10,11 +10,9 @@ ENV_READ = re.compile(r"""env\.\w+\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 def test_every_environment_variable_the_settings_read_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
-    names = {
-        name
-        for path in (ROOT / "config" / "settings").glob("*.py")
-        for name in ENV_READ.findall(path.read_text())
-    }
+    # Infrastructure in config/settings, product settings in each app's conf.py.
+    paths = [*(ROOT / "config" / "settings").glob("*.py"), *(ROOT / "apps").glob("*/conf.py")]
+    names = {name for path in paths for name in ENV_READ.findall(path.read_text())}
     assert names, "no environment variables found; has the settings style changed?"
     missing = sorted(name for name in names if f"`{name}`" not in table)
     assert not missing, f"Document these in the README's table: {missing}"

@@ -1,5 +1,6 @@
 """Settings come from the environment, strictly; none at all gives the embedded default."""
 
+import importlib
 import os
 import secrets
 import subprocess
@@ -8,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,6 +81,10 @@ def test_redis_url_switches_cache_channel_layer_broker_and_sessions_to_the_share
         ("DATABASE_URL", "mysql://root@localhost/encore"),
         ("CHANNEL_LAYER_MAX_CONNECTIONS", "-5"),
         ("API_THROTTLE_ANON", ""),
+        # Product settings, read in the apps' conf.py.
+        ("TIP_MIN_AMOUNT", "0"),
+        ("EVENT_QUEUE_COALESCE_SECONDS", "2"),
+        ("TRENDING_HALF_LIFE_HOURS", "soon"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable: str, value: str):
@@ -98,3 +104,24 @@ def test_production_refuses_the_embedded_secret_key():
 def test_production_settings_pass_check_deploy_with_warnings_as_failures():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_apps_product_settings_are_read_into_the_settings():
+    # An app's conf.py that base.py does not import would leave its names unset.
+    confs = sorted((ROOT / "apps").glob("*/conf.py"))
+    assert confs, "no apps/<app>/conf.py found; has the settings layout changed?"
+    missing = [
+        f"{path.parent.name}.{name}"
+        for path in confs
+        for name in dir(importlib.import_module(f"apps.{path.parent.name}.conf"))
+        if name.isupper() and not hasattr(settings, name)
+    ]
+    assert not missing, f"Import these apps' conf.py in config/settings/base.py: {missing}"
+
+
+def test_product_settings_import_no_app_but_core():
+    # base.py imports them while Django is not set up yet, and apps must not import config.
+    for path in (ROOT / "apps").glob("*/conf.py"):
+        for line in path.read_text().splitlines():
+            if line.startswith(("from apps.", "import apps.")):
+                assert line == "from apps.core.env import env", f"{path}: {line}"
