@@ -539,7 +539,8 @@ RULES += [
         data=lambda p: {"artist": alice_artist(p), "amount": 500},
         notes="no Idempotency-Key",
     ),
-    Rule("api/v1/tips/<public_id>/", "GET", f"/api/v1/tips/{NO_TIP}/", signed_in(404)),
+    # Only the payer (an account, or an anonymous visitor's session) may follow or pay a tip.
+    Rule("api/v1/tips/<public_id>/", "GET", f"/api/v1/tips/{NO_TIP}/", everyone(404)),
     Rule("api/v1/tips/<public_id>/confirm/", "POST", f"/api/v1/tips/{NO_TIP}/confirm/", everyone(404)),
     Rule("tips/<uuid:public_id>/confirm/", "POST", f"/tips/{NO_TIP}/confirm/", everyone(404)),
     Rule("api/v1/me/revenue/", "GET", "/api/v1/me/revenue/", artists_only),

@@ -8,10 +8,12 @@ they can repeat, reorder, tamper with and race them.
 from __future__ import annotations
 
 import time
+from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
 import stripe
+from django.conf import settings
 from django.test import Client
 from djstripe.models import WebhookEventTrigger
 from rest_framework.test import APIClient
@@ -20,6 +22,7 @@ from apps.accounts.models import Notification, NotificationKind
 from apps.tips.localstripe import seed_djstripe
 from apps.tips.models import EntryKind, LedgerEntry, Tip, TipStatus
 from apps.tips.querysets import artist_account
+from apps.tips.services import payer_key
 from tests.concurrency import at_once
 from tests.factories import ArtistProfileFactory
 from tests.stripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
@@ -271,8 +274,14 @@ def test_the_same_events_delivered_concurrently_book_each_movement_once(webhook,
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_twenty_requests_with_one_key_make_one_tip_and_one_payment_intent(webhook, artist):
+    # One visitor's browser retrying at once: twenty connections with one session cookie.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["tipper"] = True
+    session.create()
+
     def tipper():  # noqa: ANN202
         client = APIClient()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
         def post() -> tuple[int, str]:
             response = client.post(
@@ -294,3 +303,4 @@ def test_twenty_requests_with_one_key_make_one_tip_and_one_payment_intent(webhoo
     assert {secret for _, secret in answers} == {tip.client_secret}
     intents = [i for i in stripe.PaymentIntent.list(limit=100).auto_paging_iter() if i.metadata.get("tip")]
     assert [i.id for i in intents] == [tip.payment_intent_id]
+    assert tip.payer_key == payer_key(None, session.session_key)

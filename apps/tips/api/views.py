@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +56,26 @@ def month_param(request: Request) -> date:
         raise exceptions.ValidationError({"month": [str(error)]}) from error
 
 
+def payer_key_of(request: Request, *, start: bool = False) -> str | None:
+    """Who is paying: the signed-in account, or an anonymous visitor's browser session.
+
+    ``start`` opens a session for a visitor who has none, so their browser comes back with
+    the key their tip is filed under; otherwise a visitor without a session pays for nothing.
+    """
+    if not request.user.is_authenticated:
+        session = request.session
+        if session.session_key:
+            # The session stands in for an account here, so it gets a signed-in session's CSRF check.
+            SessionAuthentication().enforce_csrf(request)
+        elif start:
+            # An empty session never reaches the browser as a cookie: mark it.
+            session["tipper"] = True
+            session.save()
+        else:
+            return None
+    return services.payer_key(request.user, request.session.session_key)
+
+
 def artist_of(request: Request) -> ArtistProfile:
     artist = ArtistProfile.objects.filter(user=request.user).first()
     if artist is None:
@@ -73,8 +94,8 @@ class TipViewSet(
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action in ("create", "confirm"):
-            # Anonymous visitors tip too; confirm finds the tip only for the same payer.
+        if self.action in ("create", "retrieve", "confirm"):
+            # Anonymous visitors tip too, and follow and pay their own tip by their session.
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
@@ -83,8 +104,13 @@ class TipViewSet(
         if getattr(self, "swagger_fake_view", False):
             return tips.none()
         user = self.request.user
-        if self.action == "retrieve":
-            return tips.filter(payer=user) | tips.filter(artist__user=user)
+        if self.action in ("retrieve", "confirm"):
+            # Only the payer's account or browser may follow or pay a tip; the artist may read it.
+            key = payer_key_of(self.request)
+            mine = tips.filter(payer_key=key) if key else tips.none()
+            if self.action == "retrieve" and user.is_authenticated:
+                return mine | tips.filter(artist__user=user)
+            return mine
         if "mine" in self.request.query_params:
             return tips.given_by(user)
         return tips.received_by(artist_of(self.request)).paid()
@@ -96,6 +122,21 @@ class TipViewSet(
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
+        description=(
+            "The payer or the artist reads a tip. A visitor who tipped without an account reads "
+            "it with the browser session that started it (the `sessionid` cookie); to anyone "
+            "else it is not found."
+        )
+    )
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        description=(
+            "Start a tip. Without an account the payer is the browser session: the answer sets "
+            "the `sessionid` cookie when there is none, and only that session can read and "
+            "confirm the tip. A session sends its CSRF token as `X-CSRFToken`."
+        ),
         parameters=[IDEMPOTENCY_KEY],
         request=TipCreateSerializer,
         responses={201: TipStartedSerializer, 200: TipStartedSerializer},
@@ -104,15 +145,13 @@ class TipViewSet(
         serializer = TipCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        session_key = request.session.session_key if hasattr(request, "session") else None
-        key = services.payer_key(request.user, session_key)
         try:
             tip = services.start_tip(
                 data["artist"],
                 amount=data["amount"],
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
                 payer=request.user if request.user.is_authenticated else None,
-                payer_key=key,
+                payer_key=payer_key_of(request, start=True),
                 performance=data.get("performance"),
                 message=data.get("message", ""),
             )
@@ -127,12 +166,7 @@ class TipViewSet(
     @action(detail=True, methods=["post"], permission_classes=[permissions.AllowAny])
     def confirm(self, request: Request, public_id: str | None = None) -> Response:
         """Pay with the card Stripe.js tokenised; ``requires_action`` means authenticate with Stripe.js."""
-        session_key = request.session.session_key if hasattr(request, "session") else None
-        tip = Tip.objects.filter(
-            public_id=public_id, payer_key=services.payer_key(request.user, session_key)
-        ).first()
-        if tip is None:
-            raise exceptions.NotFound()
+        tip = self.get_object()
         serializer = TipConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
