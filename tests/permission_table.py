@@ -493,15 +493,9 @@ RULES += [
         "artists/<slug:slug>/tip/",
         "POST",
         lambda p: f"/artists/{alice_artist(p)}/tip/",
-        everyone(503),
+        everyone(405),
         data={"amount": "500"},
-    ),
-    # Only the paying browser may follow a tip; any other id is not found.
-    Rule(
-        "tips/<uuid:public_id>/status/",
-        "GET",
-        "/tips/00000000-0000-0000-0000-000000000000/status/",
-        everyone(404),
+        notes="the page's script sends the tip to the tips API",
     ),
     Rule("me/revenue/", "GET", "/me/revenue/", signed_in(302, anonymous=LOGIN, owner=200, other=200)),
     Rule(
@@ -542,7 +536,6 @@ RULES += [
     # Only the payer (an account, or an anonymous visitor's session) may follow or pay a tip.
     Rule("api/v1/tips/<public_id>/", "GET", f"/api/v1/tips/{NO_TIP}/", everyone(404)),
     Rule("api/v1/tips/<public_id>/confirm/", "POST", f"/api/v1/tips/{NO_TIP}/confirm/", everyone(404)),
-    Rule("tips/<uuid:public_id>/confirm/", "POST", f"/tips/{NO_TIP}/confirm/", everyone(404)),
     Rule("api/v1/me/revenue/", "GET", "/api/v1/me/revenue/", artists_only),
     Rule("api/v1/me/supporter/allocation/", "GET", "/api/v1/me/supporter/allocation/", signed_in(404)),
     Rule("api/v1/supporter/subscribe/", "POST", "/api/v1/supporter/subscribe/", signed_in(503)),

@@ -4,8 +4,6 @@ from . import views
 
 urlpatterns = [
     path("artists/<slug:slug>/tip/", views.tip, name="artist-tip"),
-    path("tips/<uuid:public_id>/status/", views.tip_status, name="tip-status"),
-    path("tips/<uuid:public_id>/confirm/", views.tip_confirm, name="tip-confirm"),
     path("me/revenue/", views.revenue, name="revenue"),
     path("me/revenue/statement.csv", views.revenue_statement_csv, name="revenue-statement-csv"),
     path("me/payouts/", views.pay_out, name="pay-out"),

@@ -6,7 +6,6 @@ import json
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,8 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.decorators import artist_required
 from apps.accounts.models import ArtistProfile
@@ -29,7 +27,7 @@ from apps.performances.models import Performance, PerformanceStatus
 
 from . import connect, payments, services
 from .forms import CUSTOM, TipForm, currency_symbol
-from .models import EntryKind, Supporter, SupporterAllocation, SupporterStatus, Tip
+from .models import EntryKind, Supporter, SupporterAllocation, SupporterStatus
 from .money import format_money
 from .periods import month_of, next_month, parse_month, previous_month
 
@@ -84,7 +82,7 @@ def stripe_context() -> dict[str, str]:
     return {"stripe_js_url": stripe_js_url(), "publishable_key": settings.STRIPE_PUBLISHABLE_KEY}
 
 
-# --- JSON answers for the tip script -----------------------------------------------------
+# --- JSON answers for the supporter script ------------------------------------------------
 
 
 def json_error(detail: str, *, status: int, code: str, errors: dict | None = None) -> JsonResponse:
@@ -106,14 +104,18 @@ def _request_data(request: HtmxHttpRequest) -> dict[str, Any] | None:
     return request.POST.dict()
 
 
-def _payer_key(request: HtmxHttpRequest) -> str:
-    if not request.user.is_authenticated:
-        # An empty session never reaches the browser as a cookie; marking it makes sure
-        # the visitor comes back with the key their tip is filed under.
-        request.session["tipper"] = True
-        if request.session.session_key is None:
-            request.session.save()
-    return services.payer_key(request.user, request.session.session_key)
+def _confirmation(request: HtmxHttpRequest, confirm: Any) -> JsonResponse:
+    """Run a card confirmation and answer the browser with Stripe's status or a named error."""
+    data = _request_data(request) or {}
+    try:
+        result = confirm(str(data.get("payment_method") or ""))
+    except ValidationError as exc:
+        return json_error("Some fields are not valid.", status=400, code="invalid", errors=field_errors(exc))
+    except Conflict as exc:
+        return json_error(exc.message, status=409, code=exc.code, errors={exc.field: [exc.message]})
+    except payments.PaymentsUnavailable as exc:
+        return json_error(str(exc), status=503, code="payments_unavailable")
+    return JsonResponse(result)
 
 
 # --- tipping ----------------------------------------------------------------------------
@@ -129,11 +131,10 @@ def _performance_for(artist: ArtistProfile, value: str | None) -> Performance | 
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def tip(request: HtmxHttpRequest, slug: str) -> HttpResponseBase:
+    # The page's script starts and pays the tip through the API (/api/v1/tips/).
     artist = get_object_or_404(ArtistProfile.objects.visible_to(request.user), slug=slug)
-    if request.method == "POST":
-        return _start_tip(request, artist)
     performance = _performance_for(artist, request.GET.get("performance"))
     presets = list(settings.TIP_PRESET_AMOUNTS)
     initial = {"amount": presets[len(presets) // 2] if presets else CUSTOM}
@@ -157,104 +158,6 @@ def tip(request: HtmxHttpRequest, slug: str) -> HttpResponseBase:
     }
     response = render(request, "tips/tip.html", context)
     return with_stripe_js(response) if available and not is_owner else response
-
-
-def _start_tip(request: HtmxHttpRequest, artist: ArtistProfile) -> JsonResponse:
-    if not services.tips_available():
-        return json_error(TIPS_UNAVAILABLE, status=503, code="payments_unavailable")
-    data = _request_data(request)
-    if data is None:
-        return json_error("Send the tip as a form or as a JSON object.", status=400, code="invalid")
-    form = TipForm(data)
-    if not form.is_valid():
-        errors = field_errors(form.errors)
-        return json_error("Some fields are not valid.", status=400, code="invalid", errors=errors)
-    key = request.headers.get("Idempotency-Key") or str(data.get("idempotency_key") or "")
-    try:
-        tip = services.start_tip(
-            artist,
-            amount=form.cleaned_data["amount_cents"],
-            idempotency_key=key,
-            payer=request.user if request.user.is_authenticated else None,
-            payer_key=_payer_key(request),
-            performance=form.cleaned_data["performance"],
-            message=form.cleaned_data["message"],
-        )
-    except ValidationError as exc:
-        errors = field_errors(exc)
-        return json_error("Some fields are not valid.", status=400, code="invalid", errors=errors)
-    except Conflict as exc:
-        return json_error(exc.message, status=409, code=exc.code, errors={exc.field: [exc.message]})
-    except payments.PaymentsUnavailable as exc:
-        return json_error(str(exc), status=503, code="payments_unavailable")
-    return JsonResponse(
-        {
-            "tip": str(tip.public_id),
-            "status": tip.status,
-            "amount": tip.amount,
-            "currency": tip.currency,
-            "client_secret": tip.client_secret,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "status_url": reverse("tip-status", kwargs={"public_id": tip.public_id}),
-            "confirm_url": reverse("tip-confirm", kwargs={"public_id": tip.public_id}),
-        }
-    )
-
-
-def _confirmation(request: HtmxHttpRequest, confirm: Any) -> JsonResponse:
-    """Run a card confirmation and answer the browser with Stripe's status or a named error."""
-    data = _request_data(request) or {}
-    try:
-        result = confirm(str(data.get("payment_method") or ""))
-    except ValidationError as exc:
-        return json_error("Some fields are not valid.", status=400, code="invalid", errors=field_errors(exc))
-    except Conflict as exc:
-        return json_error(exc.message, status=409, code=exc.code, errors={exc.field: [exc.message]})
-    except payments.PaymentsUnavailable as exc:
-        return json_error(str(exc), status=503, code="payments_unavailable")
-    return JsonResponse(result)
-
-
-def _payers_tip(request: HtmxHttpRequest, public_id: UUID) -> Tip | None:
-    # Only the browser or account that started a tip may follow or pay it; to anyone else it does not exist.
-    key = services.payer_key(request.user, request.session.session_key)
-    if key == "anonymous":
-        return None
-    return Tip.objects.filter(public_id=public_id, payer_key=key).first()
-
-
-@require_POST
-def tip_confirm(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
-    tip = _payers_tip(request, public_id)
-    if tip is None:
-        return json_error("Not found.", status=404, code="not_found")
-
-    def confirm(payment_method: str) -> dict[str, str]:
-        result = services.confirm_tip(tip, payment_method=payment_method)
-        return {
-            "status": result.status,
-            "failure_message": result.failure_message,
-            "client_secret": tip.client_secret,
-        }
-
-    return _confirmation(request, confirm)
-
-
-@require_GET
-@never_cache
-def tip_status(request: HtmxHttpRequest, public_id: UUID) -> JsonResponse:
-    tip = _payers_tip(request, public_id)
-    if tip is None:
-        return json_error("Not found.", status=404, code="not_found")
-    return JsonResponse(
-        {
-            "tip": str(tip.public_id),
-            "status": tip.status,
-            "amount": tip.amount,
-            "currency": tip.currency,
-            "failure_message": tip.failure_message,
-        }
-    )
 
 
 # --- the artist's revenue ----------------------------------------------------------------

@@ -62,12 +62,15 @@
     });
   }
 
-  function postJSON(url, data, form) {
+  // The API takes JSON; a browser session sends its CSRF token, as the API checks it.
+  function postJSON(url, data, form, extraHeaders) {
+    var headers = { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) };
+    Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
     return fetch(url, {
       method: "POST",
       body: JSON.stringify(data),
       credentials: "same-origin",
-      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
+      headers: headers,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { ok: response.ok, status: response.status, body: body };
@@ -96,6 +99,35 @@
   }
 
   // --- tips --------------------------------------------------------------------------
+
+  // "7", "7.50", "7,50", "€ 7.50": what people type for an amount; the API takes cents.
+  var MAJOR_UNITS = /^\s*(?:[€$£]\s*)?(\d{1,7})(?:[.,](\d{1,2}))?\s*(?:[€$£])?\s*$/;
+
+  function centsOf(text) {
+    var match = MAJOR_UNITS.exec(text || "");
+    if (!match) return null;
+    return parseInt(match[1], 10) * 100 + parseInt((match[2] || "0").padEnd(2, "0"), 10);
+  }
+
+  // The tip as the API takes it, or the errors that keep it from being sent. The limits
+  // are the server's to check: it answers them on "amount" like any other field.
+  function tipRequest(form) {
+    var data = { artist: form.dataset.artistSlug, message: form.elements.message.value };
+    var performance = form.elements.performance.value;
+    if (performance) data.performance = parseInt(performance, 10);
+    var choice = form.querySelector("[name=amount]:checked");
+    if (!choice) return { errors: { amount: ["Choose an amount."] } };
+    if (choice.hasAttribute("data-custom-choice")) {
+      data.amount = centsOf(form.elements.custom_amount.value);
+      if (data.amount === null) {
+        var symbol = form.dataset.currencySymbol;
+        return { errors: { amount: ["Give the amount in " + symbol + ", like 7 or 7.50."] } };
+      }
+    } else {
+      data.amount = parseInt(choice.value, 10);
+    }
+    return { data: data };
+  }
 
   function setUpTipForm(form) {
     var payment = mountCard(form, form.dataset.publishableKey);
@@ -152,7 +184,7 @@
     }
 
     function poll(url, tries) {
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
         .then(function (response) { return response.ok ? response.json() : { status: "pending" }; })
         .catch(function () { return { status: "pending" }; })
         .then(function (tip) {
@@ -161,7 +193,7 @@
             finish("Thank you! Your tip reached " + form.dataset.artist + ".", false);
           } else if (tip.status === "failed") {
             attemptKey = null;
-            finish("The payment didn't go through" + (tip.failure_message ? ": " + tip.failure_message : ".") + " Nothing was charged.", true);
+            finish("The payment didn't go through. Nothing was charged.", true);
           } else if (tip.status === "refunded") {
             attemptKey = null;
             finish("This tip was refunded.", true);
@@ -179,19 +211,16 @@
       busy = true;
       submit.disabled = true;
       clearErrors();
+      var request = tipRequest(form);
+      if (request.errors) {
+        attemptKey = null;
+        showErrors({ errors: request.errors });
+        finish("", false);
+        return;
+      }
       if (!attemptKey) attemptKey = newKey();
       say(status, "Starting your tip…", false);
-      fetch(form.action, {
-        method: "POST",
-        body: new URLSearchParams(new FormData(form)),
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "Idempotency-Key": attemptKey, "X-CSRFToken": csrfToken(form) },
-      })
-        .then(function (response) {
-          return response.json().catch(function () { return {}; }).then(function (body) {
-            return { ok: response.ok, status: response.status, body: body };
-          });
-        })
+      postJSON(form.action, request.data, form, { "Idempotency-Key": attemptKey })
         .then(function (answer) {
           if (!answer.ok) {
             showErrors(answer.body);
@@ -201,9 +230,11 @@
             return;
           }
           var tip = answer.body;
-          if (tip.status !== "pending") { poll(tip.status_url, 0); return; }
+          // The tips API (the form's action) reads a tip at its id and pays it at confirm/.
+          var tipUrl = form.action + tip.id + "/";
+          if (tip.status !== "pending") { poll(tipUrl, 0); return; }
           say(status, "Confirming with your bank…", false);
-          return confirmCard(payment, tip.confirm_url, tip.client_secret, form).then(function (result) {
+          return confirmCard(payment, tipUrl + "confirm/", tip.client_secret, form).then(function (result) {
             if (result.error) {
               attemptKey = null;
               errorsInto(cardErrors, [result.error.message || "Your card was not charged."]);
@@ -211,7 +242,7 @@
               return;
             }
             say(status, "Thank you — waiting for confirmation", false);
-            poll(tip.status_url, POLL_TRIES);
+            poll(tipUrl, POLL_TRIES);
           });
         })
         .catch(function () {

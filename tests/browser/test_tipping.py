@@ -18,12 +18,14 @@ from apps.accounts.models import Notification, NotificationKind
 from apps.tips.localstripe import LocalStripe, register_webhook, seed_djstripe
 from apps.tips.models import EntryKind, LedgerEntry, Tip, TipStatus
 from apps.tips.querysets import artist_account
-from tests.factories import ArtistProfileFactory
+from tests.factories import ArtistProfileFactory, UserFactory
 from tests.stripe_server import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 
 pytestmark = pytest.mark.browser
 
 TEST_CARD = {"number": "4242424242424242", "exp_month": "12", "exp_year": "34", "cvc": "123"}
+# Stripe's test card that always asks for 3-D Secure (localstripe knows it too).
+THREE_D_SECURE_CARD = "4000002760003184"
 # A €5 tip less the card fee (1.5 % rounded up, plus 25 cents).
 TIP, FEE = 500, 33
 
@@ -103,3 +105,63 @@ def test_a_visitor_tips_with_a_test_card_and_the_artist_sees_it_live(stripe_for_
     assert LedgerEntry.objects.balance(artist_account(artist.pk)) == TIP - FEE
     note = Notification.objects.get(recipient=artist.user, kind=NotificationKind.TIP_RECEIVED)
     assert note.data["tip"] == str(tip.public_id)
+
+
+def fill_card(form: Any, number: str) -> None:
+    card = form.locator("[data-card]")
+    for field, value in {**TEST_CARD, "number": number}.items():
+        card.locator(f"input[placeholder={field}]").fill(value)
+
+
+def test_a_typed_amount_is_checked_on_the_page_and_by_the_api_and_sent_in_cents(
+    stripe_for_browsers, open_page
+):
+    ArtistProfileFactory(stage_name="Marta Fado", slug="marta-fado")
+    visitor = open_page("/artists/marta-fado/tip/")
+    form = visitor.locator("[data-tip-form]")
+    amount_errors = form.locator("#id_amount-errors")
+    status = form.locator("[data-tip-status]")
+    fill_card(form, TEST_CARD["number"])
+    send = form.get_by_role("button", name="Send tip")
+    expect(send).to_be_enabled()
+
+    # Not an amount at all: the page says so without asking the server.
+    form.get_by_label("Other amount in €").fill("five")
+    send.click()
+    expect(amount_errors).to_have_text("Give the amount in €, like 7 or 7.50.")
+    # An amount below the limit: the API's answer is shown on the amount.
+    form.get_by_label("Other amount in €").fill("0,50")
+    send.click()
+    expect(amount_errors).to_have_text("A tip is from €1 to €500.")
+    assert not Tip.objects.exists()
+
+    form.get_by_label("Other amount in €").fill("€ 7,50")
+    send.click()
+    expect(status).to_have_text("Thank you! Your tip reached Marta Fado.", timeout=15_000)
+    expect(amount_errors).to_be_empty()
+    stripe_for_browsers.wait_for_webhooks()
+    assert Tip.objects.get().amount == 750
+
+
+def test_a_signed_in_fan_whose_card_asks_for_3d_secure_authenticates_with_stripe_js(
+    stripe_for_browsers, open_page
+):
+    artist = ArtistProfileFactory(stage_name="Marta Fado", slug="marta-fado")
+    fan = UserFactory(display_name="Bea")
+    visitor = open_page("/artists/marta-fado/tip/", user=fan)
+    form = visitor.locator("[data-tip-form]")
+    form.get_by_role("radio", name="€10", exact=True).check()
+    fill_card(form, THREE_D_SECURE_CARD)
+    send = form.get_by_role("button", name="Send tip")
+    expect(send).to_be_enabled()
+    send.click()
+
+    # The API answered requires_action: Stripe.js (here localstripe's) asks the bank.
+    visitor.get_by_role("button", name="Complete authentication").click()
+    expect(form.locator("[data-tip-status]")).to_have_text(
+        "Thank you! Your tip reached Marta Fado.", timeout=15_000
+    )
+    stripe_for_browsers.wait_for_webhooks()
+    tip = Tip.objects.get()
+    assert (tip.status, tip.amount, tip.artist_id) == (TipStatus.SUCCEEDED, 1000, artist.pk)
+    assert (tip.payer, tip.payer_key) == (fan, f"user:{fan.pk}")
