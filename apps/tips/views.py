@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,42 +79,6 @@ def with_stripe_js(response: HttpResponseBase) -> HttpResponseBase:
 
 def stripe_context() -> dict[str, str]:
     return {"stripe_js_url": stripe_js_url(), "publishable_key": settings.STRIPE_PUBLISHABLE_KEY}
-
-
-# --- JSON answers for the supporter script ------------------------------------------------
-
-
-def json_error(detail: str, *, status: int, code: str, errors: dict | None = None) -> JsonResponse:
-    return JsonResponse({"detail": detail, "code": code, "errors": errors or {}}, status=status)
-
-
-def field_errors(error: ValidationError | dict) -> dict[str, list[str]]:
-    items = error.items() if isinstance(error, dict) else error.message_dict.items()
-    return {("non_field_errors" if field == "__all__" else field): list(msgs) for field, msgs in items}
-
-
-def _request_data(request: HtmxHttpRequest) -> dict[str, Any] | None:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-    return request.POST.dict()
-
-
-def _confirmation(request: HtmxHttpRequest, confirm: Any) -> JsonResponse:
-    """Run a card confirmation and answer the browser with Stripe's status or a named error."""
-    data = _request_data(request) or {}
-    try:
-        result = confirm(str(data.get("payment_method") or ""))
-    except ValidationError as exc:
-        return json_error("Some fields are not valid.", status=400, code="invalid", errors=field_errors(exc))
-    except Conflict as exc:
-        return json_error(exc.message, status=409, code=exc.code, errors={exc.field: [exc.message]})
-    except payments.PaymentsUnavailable as exc:
-        return json_error(str(exc), status=503, code="payments_unavailable")
-    return JsonResponse(result)
 
 
 # --- tipping ----------------------------------------------------------------------------
@@ -403,18 +366,10 @@ def supporter(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def supporter_subscribe(request: HtmxHttpRequest) -> HttpResponse:
-    wants_json = "application/json" in request.headers.get("Accept", "")
-    data = _request_data(request) or {}
-    if wants_json:
-
-        def subscribe(payment_method: str) -> dict[str, str]:
-            supporter = services.become_supporter(request.user, payment_method=payment_method)
-            return {"status": supporter.status, "client_secret": supporter.client_secret}
-
-        return _confirmation(request, subscribe)
+    # The page's script pays by card through the API; this form resumes a cancelled subscription.
     try:
         supporter = services.become_supporter(
-            request.user, payment_method=str(data.get("payment_method") or "")
+            request.user, payment_method=request.POST.get("payment_method", "")
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
