@@ -8,6 +8,7 @@ from apps.curation.api import for_you as curation_for_you
 from apps.curation.api import trending as curation_trending
 from apps.curation.api import views as curation
 from apps.media.api import views as media
+from apps.moderation.api.views import report_paths
 from apps.performances.api import views as performances
 from apps.tips.api import views as tips
 from apps.venues.api import views as venues
@@ -47,5 +48,6 @@ urlpatterns = [
     path("for-you/", curation_for_you.ForYouView.as_view(), name="for-you"),
     path("realtime/ticket/", core.RealtimeTicketView.as_view(), name="realtime-ticket"),
     path("media/uploads/", media.DirectUploadView.as_view(), name="direct-upload"),
+    *report_paths(),
     *router.urls,
 ]

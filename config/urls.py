@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.performances.urls")),
     path("", include("apps.media.urls")),
+    path("", include("apps.moderation.urls")),
     path("", include("apps.venues.urls")),
     path("", include("apps.tips.urls")),
     path("", include("apps.curation.urls")),

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from apps.curation.moderation_admin import ModerationHistoryMixin
-
 from .models import ArtistProfile, Follow, Notification, User
 from .services import sanitize_bio
 
@@ -24,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ArtistProfile)
-class ArtistProfileAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+class ArtistProfileAdmin(admin.ModelAdmin):
     list_display = ["stage_name", "slug", "home_area", "payout_status", "hidden", "created_at"]
     list_filter = ["home_area", "genres", "payout_status", "hidden"]
     search_fields = ["stage_name", "slug", "user__email"]
@@ -36,9 +34,8 @@ class ArtistProfileAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         "stripe_account_id",
         "created_at",
         "updated_at",
-        # Hiding goes through the moderation queue, which records who, when and why.
+        # Hiding goes through the moderation queue (apps.moderation), which records who, when and why.
         "hidden",
-        "moderation_history",
     ]
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201

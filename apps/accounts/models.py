@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -73,14 +72,13 @@ class ArtistProfile(models.Model):
     stripe_account_id = models.CharField(
         max_length=255, blank=True, help_text="The connected Stripe account."
     )
-    # When and why live in the moderation log (curation.ModerationAction).
+    # When and why live in the moderation log (moderation.ModerationAction).
     hidden = models.BooleanField(
         default=False,
         help_text="Hidden by a curator: the page, performances and media are gone for the public.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    reports = GenericRelation("media.Report", related_query_name="artist")
 
     objects = ArtistProfileQuerySet.as_manager()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 CURATORS = "curators"
 VENUE_STAFF = "venue staff"
 
@@ -18,3 +20,13 @@ def is_curator(user) -> bool:  # noqa: ANN001
 
 def is_venue_staff(user) -> bool:  # noqa: ANN001
     return in_group(user, VENUE_STAFF)
+
+
+def can_curate(user) -> bool:  # noqa: ANN001
+    """Curators, and superusers who may do anything a curator does."""
+    return bool(user and user.is_authenticated and (user.is_superuser or is_curator(user)))
+
+
+def require_curator(user, message: str = "Only curators can do this.") -> None:  # noqa: ANN001
+    if not can_curate(user):
+        raise PermissionDenied(message)

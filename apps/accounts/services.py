@@ -237,3 +237,14 @@ def mark_notifications_read(user: User, *, ids: Iterable[int] | None = None) -> 
     if count:
         events.notifications_read(user)
     return count
+
+
+def set_hidden(artist: ArtistProfile, hidden: bool) -> ArtistProfile:
+    """Hide a profile from every public place, or put it back.
+
+    Curators decide through apps.moderation; the map's side is apps.performances'
+    set_artist_hidden, which calls this.
+    """
+    artist.hidden = hidden
+    artist.save(update_fields=["hidden"])
+    return artist

@@ -6,7 +6,6 @@ urlpatterns = [
     path("artists/", views.artist_list, name="artist-list"),
     path("artists/<slug:slug>/", views.artist_detail, name="artist-detail"),
     path("artists/<slug:slug>/follow/", views.artist_follow, name="artist-follow"),
-    path("artists/<slug:slug>/report/", views.artist_report, name="artist-report"),
     path("me/artist/new/", views.artist_create, name="artist-create"),
     path("me/artist/edit/", views.artist_edit, name="artist-edit"),
     path("me/settings/", views.account_settings, name="account-settings"),

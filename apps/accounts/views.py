@@ -11,8 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
-from apps.media.selectors import artist_media
-from apps.media.views import answer_report
 from apps.places.models import Area, Genre
 
 from . import services
@@ -77,15 +75,8 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         ArtistProfile.objects.visible_to(request.user).select_related("home_area").prefetch_related("genres"),
         slug=slug,
     )
-    context = _follow_context(request, artist) | artist_media(artist)
+    context = _follow_context(request, artist)
     return render(request, "accounts/artist_detail.html", context)
-
-
-@require_POST
-@login_required
-def artist_report(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    artist = get_object_or_404(ArtistProfile.objects.public(), slug=slug)
-    return answer_report(request, artist)
 
 
 @require_POST

@@ -1,7 +1,7 @@
-"""The curator dashboard: collections and their items, home-page features, the moderation log.
+"""The curator dashboard: collections and their items, and home-page features.
 
 Publishing and features go through the services, so the admin keeps the same rules as
-everything else; the moderation log is written by the moderation services and only read here.
+everything else. Reports and the moderation log are apps.moderation's.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import admin_stats, services  # noqa: F401  (admin_stats registers the area insights)
 from .forms import CollectionItemAdminForm, FeatureAdminForm
-from .models import Collection, CollectionItem, Feature, ModerationAction
+from .models import Collection, CollectionItem, Feature
 
 
 class CollectionItemInline(admin.TabularInline):
@@ -196,35 +195,3 @@ class FeatureAdmin(admin.ModelAdmin):
         else:
             created = services.create_feature(actor=request.user, **fields)
             obj.pk, obj.created_by, obj.created_at = created.pk, created.created_by, created.created_at
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
-    """The moderation log: who did what to which item and why. Nothing here is edited."""
-
-    list_display = ["item_link", "verb", "actor", "created_at", "reason"]
-    list_filter = ["verb", "content_type", "created_at"]
-    search_fields = ["reason", "actor__email", "actor__display_name"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ModerationAction | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ModerationAction | None = None) -> bool:
-        return False
-
-    @admin.display(description="Item")
-    def item_link(self, action: ModerationAction) -> str:
-        item = action.item
-        if item is None:
-            return f"{action.content_type.name} #{action.object_id} (deleted)"
-        meta = item._meta
-        try:
-            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
-        except NoReverseMatch:
-            return str(item)
-        return format_html('<a href="{}">{}</a>', url, item)

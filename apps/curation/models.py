@@ -1,10 +1,8 @@
-"""Curators' collections and home-page features, their moderation log, and artists' daily stats."""
+"""Curators' collections and home-page features, and artists' daily stats."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -169,36 +167,6 @@ class Feature(models.Model):
     @property
     def target(self) -> models.Model | None:
         return self.artist or self.performance or self.track or self.collection
-
-
-class ModerationVerb(models.TextChoices):
-    HIDE = "hide", "Hidden"
-    RESTORE = "restore", "Restored"
-    DISMISS = "dismiss", "Report dismissed"
-    WARN = "warn", "Owner warned"
-
-
-class ModerationAction(models.Model):
-    """Who did what to which item, when and why; shown on the item in the admin."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    item = GenericForeignKey("content_type", "object_id")
-    verb = models.CharField(max_length=12, choices=ModerationVerb.choices)
-    reason = models.CharField(max_length=500)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["content_type", "object_id", "-created_at"], name="moderation_by_item")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_verb_display()} by {self.actor} on {self.created_at:%Y-%m-%d}: {self.reason}"
 
 
 class ArtistDay(models.Model):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, User
-from apps.accounts.roles import is_curator
+from apps.accounts.roles import can_curate, require_curator
 from apps.media.models import Track
 from apps.performances.models import Performance
 
@@ -20,15 +20,6 @@ from .models import Collection, CollectionItem, CollectionStatus, Feature, Featu
 # Home-page order: the hero first, then the spotlights.
 SLOT_ORDER = [slot.value for slot in FeatureSlot]
 TARGETS = ("artist", "performance", "track", "collection")
-
-
-def can_curate(user: User | None) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or is_curator(user)))
-
-
-def _check_curator(actor: User | None) -> None:
-    if not can_curate(actor):
-        raise PermissionDenied("Only curators can do this.")
 
 
 def describe_moment(moment: datetime) -> str:
@@ -50,7 +41,7 @@ def describe_span(starts_at: datetime, ends_at: datetime) -> str:
 @transaction.atomic
 def publish_collection(collection: Collection, *, actor: User) -> Collection:
     """Make a collection public; from now on, unless its window starts later."""
-    _check_curator(actor)
+    require_curator(actor)
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     if collection.status == CollectionStatus.PUBLISHED:
         return collection
@@ -71,7 +62,7 @@ def publish_collection(collection: Collection, *, actor: User) -> Collection:
 @transaction.atomic
 def unpublish_collection(collection: Collection, *, actor: User) -> Collection:
     """Take a collection off the site; it stays as a draft, items and all."""
-    _check_curator(actor)
+    require_curator(actor)
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     if collection.status == CollectionStatus.DRAFT:
         return collection
@@ -148,7 +139,7 @@ def create_feature(
     note: str = "",
 ) -> Feature:
     """Place one item in a home-page slot for a span that no other feature in the slot covers."""
-    _check_curator(actor)
+    require_curator(actor)
     check_feature_target(artist=artist, performance=performance, track=track, collection=collection)
     _lock_slot(slot)
     check_feature_span(slot, starts_at, ends_at)
@@ -169,7 +160,7 @@ def create_feature(
 @transaction.atomic
 def update_feature(feature: Feature, *, actor: User, **changes: object) -> Feature:
     """Change a feature's slot, span, target or words under the same rules as a new one."""
-    _check_curator(actor)
+    require_curator(actor)
     for name, value in changes.items():
         setattr(feature, name, value)
     check_feature_target(**{name: getattr(feature, name) for name in TARGETS})

@@ -6,8 +6,7 @@ from apps.accounts.models import ArtistProfile
 from apps.performances.models import Performance
 from apps.places.models import Area, Genre
 
-from .models import ReportReason
-from .services import NOTE_MAX, TITLE_MAX
+from .services import TITLE_MAX
 
 
 class _UploadForm(forms.Form):
@@ -51,8 +50,3 @@ class TrackUploadForm(_UploadForm):
 
 
 UPLOAD_FORMS = {"clip": ClipUploadForm, "story": StoryUploadForm, "track": TrackUploadForm}
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=ReportReason.choices)
-    note = forms.CharField(max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}))

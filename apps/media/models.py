@@ -4,13 +4,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .querysets import CurrentStoryManager, MediaItemQuerySet, PlayQuerySet, ReportQuerySet
+from .querysets import CurrentStoryManager, MediaItemQuerySet, PlayQuerySet
 
 
 class MediaStatus(models.TextChoices):
@@ -93,7 +91,6 @@ class Clip(MediaItem):
         "performances.Performance", null=True, blank=True, on_delete=models.SET_NULL, related_name="clips"
     )
     title = models.CharField(max_length=100, blank=True)
-    reports = GenericRelation("media.Report", related_query_name="clip")
 
     class Meta(MediaItem.Meta):
         indexes = [models.Index(fields=["artist", "status", "-created_at"], name="clip_by_artist")]
@@ -114,7 +111,6 @@ class Story(MediaItem):
         "performances.Performance", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
     )
     expires_at = models.DateTimeField(db_index=True)
-    reports = GenericRelation("media.Report", related_query_name="story")
 
     # Every read goes through the current stories: one is gone at expires_at, whether or
     # not the clean-up has run. ``everything`` is for the clean-up and the back office.
@@ -152,7 +148,6 @@ class Track(MediaItem):
     )
     artwork = models.ImageField(upload_to=item_file_path, max_length=300, blank=True)
     play_count = models.PositiveIntegerField(default=0)
-    reports = GenericRelation("media.Report", related_query_name="track")
 
     class Meta(MediaItem.Meta):
         indexes = [
@@ -185,55 +180,3 @@ class Play(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track} played"
-
-
-class ReportReason(models.TextChoices):
-    SPAM = "spam", "Spam or misleading"
-    OFFENSIVE = "offensive", "Offensive or hateful"
-    COPYRIGHT = "copyright", "Not theirs to post (copyright)"
-    PRIVACY = "privacy", "Shows someone without consent"
-    OTHER = "other", "Something else"
-
-
-class ReportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    HIDDEN = "hidden", "Item hidden"
-    DISMISSED = "dismissed", "Dismissed"
-    WARNED = "warned", "Owner warned"
-
-
-class Report(models.Model):
-    """Someone signed in thinks an item should not be on Encore; curators decide."""
-
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
-    content_type = models.ForeignKey(
-        ContentType,
-        on_delete=models.CASCADE,
-        limit_choices_to=models.Q(app_label="media", model__in=["clip", "story", "track"])
-        | models.Q(app_label="performances", model="performance")
-        | models.Q(app_label="accounts", model="artistprofile"),
-    )
-    object_id = models.PositiveBigIntegerField()
-    item = GenericForeignKey("content_type", "object_id")
-    reason = models.CharField(max_length=20, choices=ReportReason.choices)
-    note = models.TextField(max_length=500, blank=True)
-    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reporter", "content_type", "object_id"], name="report_once_per_item"
-            )
-        ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="report_item")]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.content_type.model} {self.object_id}"

@@ -48,13 +48,3 @@ class CurrentStoryManager(models.Manager.from_queryset(MediaItemQuerySet)):
 class PlayQuerySet(models.QuerySet):
     def recent(self, track, listener: str, window: timedelta) -> PlayQuerySet:  # noqa: ANN001
         return self.filter(track=track, listener=listener, created_at__gt=timezone.now() - window)
-
-
-class ReportQuerySet(models.QuerySet):
-    def open(self) -> ReportQuerySet:
-        return self.filter(status="open")
-
-    def about(self, item) -> ReportQuerySet:  # noqa: ANN001
-        from django.contrib.contenttypes.models import ContentType
-
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Clip, ReportReason, Story, Track
+from .models import Clip, Story, Track
 from .services import play_threshold
 
 
@@ -18,5 +18,4 @@ def artist_media(artist, *, clips: int = 12, tracks: int = 20) -> dict[str, Any]
         "stories": list(Story.objects.public().by_artist(artist).order_by("created_at")),
         "clips": list(Clip.objects.public().by_artist(artist).select_related("performance")[:clips]),
         "tracks": track_list,
-        "report_reasons": ReportReason.choices,
     }

@@ -1,4 +1,4 @@
-"""Media rules: uploads checked by content, processing, plays, reports and moderation."""
+"""Media rules: uploads checked by content, processing, plays, and hiding."""
 
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, NotificationKind, User
-from apps.accounts.roles import is_curator
 from apps.accounts.services import notify
 from apps.core import background
 from apps.core.errors import Conflict
@@ -30,7 +29,7 @@ from apps.performances.models import Performance
 from apps.places.models import Area, Genre
 
 from . import direct_uploads, processing
-from .models import Clip, MediaItem, MediaStatus, Play, Report, ReportReason, ReportStatus, Story, Track
+from .models import Clip, MediaItem, MediaStatus, Play, Story, Track
 from .probe import MediaKind, Probe, RejectedUpload, inspect_file
 
 logger = structlog.get_logger(__name__)
@@ -524,85 +523,18 @@ def record_play(track: Track, *, listener: str, user: User | None, listened_seco
     return play
 
 
-# --- reports and moderation -------------------------------------------------------------------
+# --- hiding -----------------------------------------------------------------------------------
 
 
-def report_item(
-    item: MediaItem | Performance | ArtistProfile, *, reporter: User, reason: str, note: str = ""
-) -> Report:
-    """Someone signed in reports an upload, a performance or an artist profile to the curators."""
-    if reporter is None or not reporter.is_authenticated:
-        raise PermissionDenied("Sign in to report.")
-    if reason not in ReportReason.values:
-        raise ValidationError({"reason": "Choose one of the reasons."})
-    note = _text(note, "note", limit=NOTE_MAX)
-    owner_id = item.user_id if isinstance(item, ArtistProfile) else item.artist.user_id
-    if owner_id == reporter.id:
-        raise ValidationError({"non_field_errors": "You cannot report your own work."})
-    try:
-        with transaction.atomic():
-            return Report.objects.create(item=item, reporter=reporter, reason=reason, note=note)
-    except IntegrityError as exc:
-        raise Conflict("You have already reported this.", code="already_reported") from exc
+def set_hidden(item: MediaItem, hidden: bool, *, reason: str = "") -> MediaItem:
+    """Hide an item from every public place (keeping why on the item), or put it back.
 
-
-def _check_curator(actor: User | None) -> None:
-    if actor is None or not (actor.is_superuser or is_curator(actor)):
-        raise PermissionDenied("Only curators can moderate media.")
-
-
-def resolve_reports(item: MediaItem | Performance | ArtistProfile, *, actor: User, status: str) -> int:
-    """Close the item's open reports with the curator's decision; returns how many."""
-    return (
-        Report.objects.about(item).open().update(status=status, resolved_at=timezone.now(), resolved_by=actor)
-    )
-
-
-@transaction.atomic
-def hide_item(item: MediaItem, *, actor: User, reason: str) -> MediaItem:
-    """A curator hides an item: it is no longer served anywhere, and the uploader is told why."""
-    _check_curator(actor)
-    reason = _text(reason, "reason", required=True, limit=REASON_MAX)
-    if item.hidden:
-        return item
-    item.hidden, item.hidden_reason, item.hidden_at = True, reason, timezone.now()
+    Curators decide through apps.moderation, which records the decision and tells the uploader.
+    """
+    if hidden:
+        reason = _text(reason, "reason", required=True, limit=REASON_MAX)
+        item.hidden, item.hidden_reason, item.hidden_at = True, reason, timezone.now()
+    else:
+        item.hidden, item.hidden_reason, item.hidden_at = False, "", None
     item.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
-    resolve_reports(item, actor=actor, status=ReportStatus.HIDDEN)
-    _tell_uploader_moderated(
-        item, NotificationKind.MEDIA_HIDDEN, f"A curator hid your {{noun}}: {reason}", actor
-    )
     return item
-
-
-@transaction.atomic
-def restore_item(item: MediaItem, *, actor: User) -> MediaItem:
-    """A curator puts a hidden item back; the uploader is told."""
-    _check_curator(actor)
-    if not item.hidden:
-        return item
-    item.hidden, item.hidden_reason, item.hidden_at = False, "", None
-    item.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
-    noun = rule_for(item).noun
-    _tell_uploader_moderated(item, NotificationKind.MEDIA_RESTORED, f"A curator restored your {noun}.", actor)
-    return item
-
-
-def _tell_uploader_moderated(item: MediaItem, kind: str, text: str, actor: User) -> None:
-    notify(
-        item.artist.user,
-        kind=kind,
-        text=text[:200],
-        url=_dashboard_url(),
-        actor=actor,
-        data={"item": rule_for(item).noun, "id": item.pk},
-    )
-
-
-@transaction.atomic
-def dismiss_report(report: Report, *, actor: User) -> Report:
-    """A curator finds nothing wrong with a reported item."""
-    _check_curator(actor)
-    if report.status == ReportStatus.OPEN:
-        report.status, report.resolved_at, report.resolved_by = ReportStatus.DISMISSED, timezone.now(), actor
-        report.save(update_fields=["status", "resolved_at", "resolved_by"])
-    return report

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,13 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from apps.core import views as core
-from apps.core.errors import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.ranges import ranged_file_response
 
 from . import services
-from .forms import UPLOAD_FORMS, ReportForm
+from .forms import UPLOAD_FORMS
 from .models import Clip, MediaItem, MediaStatus, Story, Track
 
 MODELS: dict[str, type[MediaItem]] = {"clip": Clip, "story": Story, "track": Track}
@@ -152,33 +150,3 @@ def delete(request: HtmxHttpRequest, kind: str, item_id: int) -> HttpResponse:
         artist = request.user.artist_profile
         return render(request, "media/dashboard.html#uploads", _uploads(artist) | {"artist": artist})
     return redirect("media-dashboard")
-
-
-@require_POST
-@login_required
-def report(request: HtmxHttpRequest, kind: str, item_id: int) -> HttpResponse:
-    model = MODELS.get(kind)
-    if model is None:
-        raise Http404("No such kind of media")
-    item = get_object_or_404(model.objects.public().with_artist(), pk=item_id)
-    return answer_report(request, item)
-
-
-def answer_report(request: HtmxHttpRequest, item: Any) -> HttpResponse:
-    """Report an upload, a performance or a profile: a line in place of the form, or a message."""
-    form = ReportForm(request.POST)
-    text, ok = "Thank you: a curator will look at it.", False
-    if form.is_valid():
-        try:
-            services.report_item(item, reporter=request.user, **form.cleaned_data)
-            ok = True
-        except ValidationError as exc:
-            text = " ".join(exc.messages)
-        except Conflict as exc:
-            text, ok = exc.message, True
-    else:
-        text = "Choose a reason."
-    if request.htmx:
-        return render(request, "media/partials/report_result.html", {"text": text, "ok": ok})
-    (messages.success if ok else messages.error)(request, text)
-    return redirect(item.get_absolute_url())

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from apps.curation.moderation_admin import ModerationHistoryMixin
-
 from .models import Performance, Stop
 
 
@@ -17,7 +15,7 @@ class StopInline(admin.TabularInline):
 
 
 @admin.register(Performance)
-class PerformanceAdmin(ModerationHistoryMixin, admin.ModelAdmin):
+class PerformanceAdmin(admin.ModelAdmin):
     """The back office sees performances as they are; artists change them through the
     site and the API, where the route rules hold."""
 
@@ -40,7 +38,6 @@ class PerformanceAdmin(ModerationHistoryMixin, admin.ModelAdmin):
         "like_count",
         "view_count",
         "hidden",
-        "moderation_history",
         "created_at",
         "updated_at",
     ]

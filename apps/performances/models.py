@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -39,11 +38,10 @@ class Performance(models.Model):
     position_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
-    # When and why live in the moderation log (curation.ModerationAction).
+    # When and why live in the moderation log (moderation.ModerationAction).
     hidden = models.BooleanField(
         default=False, help_text="Hidden by a curator: shown only to them and the artist."
     )
-    reports = GenericRelation("media.Report", related_query_name="performance")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

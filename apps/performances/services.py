@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.accounts.models import ArtistProfile, User
+from apps.accounts import services as accounts_services
+from apps.accounts.models import ArtistProfile, Notification, NotificationKind, User
 from apps.core.errors import Conflict, RateLimited
 from apps.places.models import Area, Genre
 from apps.places.querysets import smallest_containing
@@ -397,9 +398,6 @@ def record_view(
 
 def notify_followers_of_live(performance: Performance) -> int:
     """Notify each follower once that the artist is live; returns how many were told."""
-    from apps.accounts.models import Notification, NotificationKind, User
-    from apps.accounts.services import notify
-
     if not performance.is_live:
         return 0
     already = Notification.objects.filter(
@@ -408,7 +406,7 @@ def notify_followers_of_live(performance: Performance) -> int:
     fans = User.objects.filter(follows__artist=performance.artist).exclude(id__in=already)
     count = 0
     for fan in fans:
-        notify(
+        accounts_services.notify(
             fan,
             kind=NotificationKind.ARTIST_LIVE,
             text=f"{performance.artist.stage_name} is live now: {performance.title}",
@@ -418,3 +416,40 @@ def notify_followers_of_live(performance: Performance) -> int:
         )
         count += 1
     return count
+
+
+# --- hiding ---------------------------------------------------------------------------------
+
+
+def _on_map(performances: list[Performance]) -> list[Performance]:
+    return [p for p in performances if not p.is_finished]
+
+
+def _tell_map(performances: list[Performance], *, shown: bool) -> None:
+    # The map and nearby forget a hidden performance at once, and show a restored one again.
+    for performance in performances:
+        if shown:
+            events.performance_changed(performance, "performance.updated")
+        else:
+            events.performance_removed(performance.pk, events.cells_of(performance))
+
+
+def set_hidden(performance: Performance, hidden: bool) -> Performance:
+    """Take a performance off every public place, or put it back; the map follows.
+
+    Curators decide through apps.moderation, which records the decision and tells the artist.
+    """
+    performance.hidden = hidden
+    performance.save(update_fields=["hidden"])
+    _tell_map(_on_map([performance]), shown=not hidden)
+    return performance
+
+
+def set_artist_hidden(artist: ArtistProfile, hidden: bool) -> ArtistProfile:
+    """Hide an artist's profile with everything of theirs on the map, or bring both back."""
+    artist = accounts_services.set_hidden(artist, hidden)
+    showing = list(
+        Performance.objects.of_artist(artist).active().filter(hidden=False).select_related("artist")
+    )
+    _tell_map(showing, shown=not hidden)
+    return artist

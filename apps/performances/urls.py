@@ -6,7 +6,6 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("performances/<int:pk>/", views.performance_detail, name="performance-detail"),
     path("performances/<int:pk>/like/", views.performance_like, name="performance-like"),
-    path("performances/<int:pk>/report/", views.performance_report, name="performance-report"),
     path("me/performances/", views.dashboard, name="performance-dashboard"),
     path("me/performances/new/", views.performance_create, name="performance-create"),
     path("me/performances/<int:pk>/edit/", views.performance_edit, name="performance-edit"),

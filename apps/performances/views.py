@@ -16,8 +16,6 @@ from apps.core.errors import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.core.visitors import visitor_key
-from apps.media.models import Clip, ReportReason
-from apps.media.views import answer_report
 
 from . import services
 from .forms import MapFilterForm, PerformanceForm, StopFormSet
@@ -86,19 +84,10 @@ def _detail_context(request: HtmxHttpRequest, performance: Performance, upcoming
         "liked": user is not None and Like.objects.filter(user=user, performance=performance).exists(),
         "is_owner": user is not None and performance.artist.user_id == user.id,
         "performance_hidden": performance.hidden or performance.artist.hidden,
-        "report_reasons": ReportReason.choices,
         "upcoming": upcoming,
-        "clips": Clip.objects.public().filter(performance=performance)[:6],
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
-
-
-@require_POST
-@login_required
-def performance_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    performance = get_object_or_404(Performance.objects.public().select_related("artist"), pk=pk)
-    return answer_report(request, performance)
 
 
 @require_POST

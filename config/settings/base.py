@@ -21,6 +21,7 @@ from apps.core.env import env
 # so code reads them as settings.X and tests override them like any other setting.
 # isort: off
 from apps.core.conf import *  # noqa: F403
+from apps.places.conf import *  # noqa: F403
 from apps.accounts.conf import *  # noqa: F403
 from apps.performances.conf import *  # noqa: F403
 from apps.media.conf import *  # noqa: F403
@@ -65,9 +66,11 @@ INSTALLED_APPS = [
     "allauth.headless",
     "djstripe",
     "apps.core",
+    "apps.places",
     "apps.accounts",
     "apps.performances",
     "apps.media",
+    "apps.moderation",
     "apps.venues",
     "apps.tips",
     "apps.curation",
@@ -459,3 +462,17 @@ DJSTRIPE_WEBHOOK_SECRET = env.str("DJSTRIPE_WEBHOOK_SECRET", default="")
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
+
+# --- demo data ------------------------------------------------------------------------
+# `manage.py load_demo` calls each app's loader in this order (lower layers first, since the
+# later ones build on their rows); a loader returns the (role, email) of accounts it made.
+DEMO_LOADERS = [
+    "apps.places.demo.load",
+    "apps.accounts.demo.load",
+    "apps.performances.demo.load",
+    "apps.media.demo.load",
+    "apps.tips.demo.load",
+    "apps.venues.demo.load",
+    "apps.curation.demo.load",
+]
+DEMO_PASSWORD = "encore-demo-2026"  # noqa: S105 - printed for everyone by `make run`

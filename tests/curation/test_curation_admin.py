@@ -11,9 +11,8 @@ from apps.curation.models import (
     CollectionStatus,
     Feature,
     FeatureSlot,
-    ModerationAction,
-    ModerationVerb,
 )
+from apps.moderation.models import ModerationAction, ModerationVerb
 from tests.factories import PerformanceFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -249,18 +248,18 @@ def test_the_moderation_log_is_read_only_for_curators(curator_client, personas):
         item=track, verb=ModerationVerb.HIDE, reason="Not music", actor=personas.curator
     )
 
-    listing = curator_client.get(reverse("admin:curation_moderationaction_changelist"), {"q": "music"})
+    listing = curator_client.get(reverse("admin:moderation_moderationaction_changelist"), {"q": "music"})
     assert listing.status_code == 200
     assert "Not music" in listing.content.decode()
     assert str(track) in listing.content.decode()
 
-    change_url = reverse("admin:curation_moderationaction_change", args=[action.pk])
+    change_url = reverse("admin:moderation_moderationaction_change", args=[action.pk])
     assert curator_client.get(change_url).status_code == 200
     curator_client.post(change_url, {"verb": "restore", "reason": "Changed"})
     action.refresh_from_db()
     assert action.reason == "Not music"
-    assert curator_client.get(reverse("admin:curation_moderationaction_add")).status_code == 403
-    delete_url = reverse("admin:curation_moderationaction_delete", args=[action.pk])
+    assert curator_client.get(reverse("admin:moderation_moderationaction_add")).status_code == 403
+    delete_url = reverse("admin:moderation_moderationaction_delete", args=[action.pk])
     assert curator_client.get(delete_url).status_code == 403
 
 
@@ -271,9 +270,9 @@ def test_the_moderation_log_is_read_only_for_curators(curator_client, personas):
         "/admin/curation/collection/add/",
         "/admin/curation/feature/",
         "/admin/curation/feature/add/",
-        "/admin/curation/moderationaction/",
-        "/admin/performances/area/add/",
-        "/admin/performances/genre/add/",
+        "/admin/moderation/moderationaction/",
+        "/admin/places/area/add/",
+        "/admin/places/genre/add/",
     ],
 )
 def test_curators_manage_collections_features_areas_and_genres(curator_client, url):

@@ -20,7 +20,7 @@ from apps.curation.api.trending import TrendingView
 from apps.curation.tasks import compute_trending as compute_trending_task
 from apps.curation.trending import DEFAULT_WEIGHTS, cache_key, compute_trending, trending
 from apps.media.models import MediaStatus, Play
-from apps.media.services import hide_item
+from apps.moderation.services import hide_item
 from apps.performances.models import Like, View
 from apps.performances.services import cancel_performance
 from apps.tips.models import Tip, TipStatus

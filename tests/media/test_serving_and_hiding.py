@@ -29,7 +29,7 @@ def test_a_whole_file_request_gets_200(client):
 @pytest.mark.parametrize("persona", ["anonymous", "owner", "other", "venue_staff"])
 def test_hidden_media_is_404_for_everyone_but_curators(client, personas, persona):
     clip = ClipFactory(artist=personas.owner.artist_profile)
-    services.hide_item(clip, actor=personas.curator, reason="Not theirs to post.")
+    services.set_hidden(clip, True, reason="Not theirs to post.")
     if persona != "anonymous":
         client.force_login(getattr(personas, persona))
     for field in clip.files():
@@ -41,7 +41,7 @@ def test_hidden_media_is_404_for_everyone_but_curators(client, personas, persona
 
 def test_curators_still_see_hidden_media(client, personas):
     clip = ClipFactory(artist=personas.owner.artist_profile)
-    services.hide_item(clip, actor=personas.curator, reason="Checking.")
+    services.set_hidden(clip, True, reason="Checking.")
     client.force_login(personas.curator)
     response = client.get(clip.web_file.url, HTTP_RANGE="bytes=0-3")
     assert response.status_code == 206
@@ -49,7 +49,7 @@ def test_curators_still_see_hidden_media(client, personas):
 
 def test_hidden_media_leaves_the_public_api_and_the_artist_page(client, personas):
     clip = ClipFactory(artist=personas.owner.artist_profile, title="Too loud")
-    services.hide_item(clip, actor=personas.curator, reason="Spam.")
+    services.set_hidden(clip, True, reason="Spam.")
     assert client.get("/api/v1/media/clips/").json()["results"] == []
     page = client.get(personas.owner.artist_profile.get_absolute_url()).content.decode()
     assert "Too loud" not in page

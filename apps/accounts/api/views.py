@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.pagination import CursorPagination
-from apps.media.api.reporting import ReportActionMixin
 
 from .. import services
 from ..events import unread_count
@@ -79,7 +78,7 @@ class ArtistPagination(CursorPagination):
     ordering = ("stage_name", "id")
 
 
-class ArtistViewSet(ReportActionMixin, viewsets.ReadOnlyModelViewSet):
+class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
     """Local artists; follow and unfollow them."""
 
     serializer_class = ArtistSerializer

@@ -8,8 +8,8 @@ from apps.performances.api.serializers import ArtistRefSerializer
 from apps.performances.models import Performance
 from apps.places.models import Area, Genre
 
-from ..models import Clip, MediaItem, ReportReason, Story, Track
-from ..services import NOTE_MAX, TITLE_MAX
+from ..models import Clip, MediaItem, Story, Track
+from ..services import TITLE_MAX
 
 
 class MediaUrlField(serializers.Field):
@@ -153,12 +153,3 @@ class PlaySerializer(serializers.Serializer):
 class PlayResultSerializer(serializers.Serializer):
     counted = serializers.BooleanField()
     play_count = serializers.IntegerField()
-
-
-class ReportSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=ReportReason.choices)
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True)
-
-
-class ReportedSerializer(serializers.Serializer):
-    reported = serializers.BooleanField()

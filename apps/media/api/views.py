@@ -15,12 +15,11 @@ from ..models import Clip, MediaItem, Story, Track
 from . import serializers as s
 from .filters import PerformanceMediaFilter, TrackFilter
 from .permissions import IsArtist, IsUploaderOrReadOnly
-from .reporting import ReportActionMixin
 
 UPLOAD_PARSERS = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
 
-class MediaItemViewSet(ReportActionMixin, viewsets.ModelViewSet):
+class MediaItemViewSet(viewsets.ModelViewSet):
     """Shared by clips, stories and tracks: public when processed, the uploader's in any state."""
 
     kind: str  # "clip", "story" or "track": picks the upload service

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from apps.core.api.pagination import CursorPagination
 from apps.core.visitors import visitor_key
-from apps.media.api.reporting import ReportActionMixin
 from apps.places.models import Area, Genre
 
 from .. import services
@@ -58,7 +57,7 @@ class PerformancePagination(CursorPagination):
         return ("-id",)
 
 
-class PerformanceViewSet(ReportActionMixin, viewsets.ModelViewSet):
+class PerformanceViewSet(viewsets.ModelViewSet):
     """Performances and their routes: plan, go live, move, end, like."""
 
     serializer_class = PerformanceSerializer

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile
 from apps.accounts.roles import CURATORS
-from apps.curation import moderation
 from apps.curation.discovery import area_discovery, for_you, genre_discovery
 from apps.curation.models import Collection, CollectionItem, Feature
 from apps.curation.services import create_feature, items_for, live_features, published_collections
 from apps.curation.trending import compute_trending, trending
+from apps.moderation import services as moderation
 from apps.performances import services as performance_services
 from tests.factories import (
     AreaFactory,

@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import Notification, NotificationKind
-from apps.curation import moderation
-from apps.curation.models import ModerationAction, ModerationVerb
-from apps.media.models import Report, ReportStatus
-from apps.media.services import report_item
+from apps.moderation import services as moderation
+from apps.moderation.models import ModerationAction, ModerationVerb, Report, ReportStatus
+from apps.moderation.services import report_item
 from tests.factories import ClipFactory, PerformanceFactory, StopFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +69,10 @@ def test_the_performance_and_artist_pages_offer_a_report_form_that_works(client_
     bob = client_as(personas.other)
     assert "Report this performance" in bob.get(show.get_absolute_url()).content.decode()
     assert "Report this profile" in bob.get(profile.get_absolute_url()).content.decode()
-    response = bob.post(reverse("performance-report", args=[show.pk]), {"reason": "spam"})
+    response = bob.post(reverse("report", args=["performance", show.pk]), {"reason": "spam"})
     assert response.status_code == 302
     response = bob.post(
-        reverse("artist-report", args=[profile.slug]), {"reason": "spam"}, HTTP_HX_REQUEST="true"
+        reverse("report", args=["artist", profile.slug]), {"reason": "spam"}, HTTP_HX_REQUEST="true"
     )
     assert "a curator will look at it" in response.content.decode()
     assert Report.objects.count() == 2
@@ -171,7 +170,7 @@ def _queue_action(client, action: str, reports: list[Report], reason: str | None
     data = {"action": action, "_selected_action": [r.pk for r in reports]}
     if reason is not None:
         data |= {"apply": "1", "reason": reason}
-    return client.post(reverse("admin:media_report_changelist"), data)
+    return client.post(reverse("admin:moderation_report_changelist"), data)
 
 
 def test_curators_hide_from_the_queue_after_saying_why(client_as, personas, show):
@@ -213,7 +212,7 @@ def test_the_queue_filters_by_kind_and_searches_item_names(client_as, personas, 
     report_item(show, reporter=personas.other, reason="spam")
     report_item(profile, reporter=personas.other, reason="privacy")
     curator = client_as(personas.curator)
-    url = reverse("admin:media_report_changelist")
+    url = reverse("admin:moderation_report_changelist")
     performance_type = ContentType.objects.get_for_model(show)
     by_kind = curator.get(url, {"content_type__id__exact": performance_type.pk})
     assert by_kind.status_code == 200

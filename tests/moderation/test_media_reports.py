@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from apps.accounts.models import Notification
-from apps.media import services
-from apps.media.models import Clip, Report, ReportStatus
+from apps.media.models import Clip
+from apps.moderation import services
+from apps.moderation.models import Report, ReportStatus
 from tests.factories import ClipFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_hiding_resolves_reports_and_tells_the_uploader_restoring_tells_them_too
     assert Report.objects.get().status == ReportStatus.HIDDEN
     told = Notification.objects.get(recipient=personas.owner, kind="media_hidden")
     assert "Hateful lyrics." in told.text
-    services.restore_item(clip, actor=personas.curator)
+    services.restore_item(clip, actor=personas.curator, reason="Their own song after all.")
     clip.refresh_from_db()
     assert not clip.hidden
     assert Notification.objects.filter(recipient=personas.owner, kind="media_restored").exists()
@@ -65,14 +66,14 @@ def test_a_curator_hides_reported_items_from_the_admin_queue(client, personas):
     track = TrackFactory(artist=personas.owner.artist_profile)
     services.report_item(track, reporter=personas.other, reason="spam")
     client.force_login(personas.curator)
-    queue = client.get(reverse("admin:media_report_changelist"))
+    queue = client.get(reverse("admin:moderation_report_changelist"))
     assert queue.status_code == 200
     report = Report.objects.get()
     selected = {"action": "hide_items", "_selected_action": [report.pk]}
-    asking = client.post(reverse("admin:media_report_changelist"), selected)
+    asking = client.post(reverse("admin:moderation_report_changelist"), selected)
     assert asking.status_code == 200  # why? is asked first
     response = client.post(
-        reverse("admin:media_report_changelist"), {**selected, "apply": "1", "reason": "Spam."}
+        reverse("admin:moderation_report_changelist"), {**selected, "apply": "1", "reason": "Spam."}
     )
     assert response.status_code == 302
     track.refresh_from_db()
@@ -95,7 +96,7 @@ def test_a_curator_hides_and_restores_clips_with_admin_actions(client, personas)
 @pytest.mark.parametrize("who", ["owner", "other"])
 def test_fans_and_artists_cannot_reach_the_moderation_queue(client, personas, who):
     client.force_login(getattr(personas, who))
-    response = client.get(reverse("admin:media_report_changelist"))
+    response = client.get(reverse("admin:moderation_report_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
 
@@ -104,9 +105,9 @@ def test_reporting_from_the_artist_page(client, personas):
     clip = ClipFactory(artist=personas.owner.artist_profile)
     client.force_login(personas.other)
     page = client.get(personas.owner.artist_profile.get_absolute_url()).content.decode()
-    assert reverse("media-report", args=["clip", clip.pk]) in page
+    assert reverse("report", args=["clip", clip.pk]) in page
     response = client.post(
-        reverse("media-report", args=["clip", clip.pk]), {"reason": "spam"}, HTTP_HX_REQUEST="true"
+        reverse("report", args=["clip", clip.pk]), {"reason": "spam"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     assert "curator will look" in response.content.decode()
