@@ -17,3 +17,13 @@ MAP_TILE_ATTRIBUTION = env.str(
 # How long a nearby answer is served from the tile cache (apps.performances.nearby);
 # 0 turns the cache off.
 NEARBY_CACHE_SECONDS = env.int("NEARBY_CACHE_SECONDS", default=30)
+
+# A live artist's device sends its position at most once per interval
+# (apps.performances.services.update_position; the dashboard passes it to
+# static/js/share_position.js). The server accepts an update up to the tolerance early: a
+# device timing 5.0 s from its own send is measured 4.9x s apart once the two requests'
+# network delays differ, and refusing it loses that position. 0.5 s covers the usual jitter
+# of a phone's connection and lets through at most one update per 4.5 s (11% more than the
+# interval), which the map's fan-out absorbs.
+POSITION_INTERVAL_SECONDS = 5
+POSITION_EARLY_TOLERANCE_SECONDS = 0.5

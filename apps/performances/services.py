@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,7 +30,6 @@ DESCRIPTION_MAX = 500
 PLACE_MAX = 200
 # An artist may go live a little before a stop starts: setting up takes time.
 GO_LIVE_EARLY = timedelta(minutes=30)
-POSITION_INTERVAL = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -330,7 +330,8 @@ def cancel_performance(performance: Performance, *, actor: User) -> Performance:
 def update_position(
     performance: Performance, *, actor: User, lat: Any, lng: Any, now: datetime | None = None
 ) -> Performance:
-    """Move a live performer on the map: at most one update every 5 seconds."""
+    """Move a live performer on the map: at most one update per POSITION_INTERVAL_SECONDS,
+    less a tolerance for network jitter (see conf.py)."""
     _check_owner(performance, actor)
     lat = _number(lat, "lat", -90, 90, key="lat")
     lng = _number(lng, "lng", -180, 180, key="lng")
@@ -342,18 +343,22 @@ def update_position(
             field="status",
         )
     cells_before = events.cells_of(performance)
-    # One conditional UPDATE: two racing updates cannot both pass the 5-second rule.
+    interval = settings.POSITION_INTERVAL_SECONDS
+    shortest_gap = timedelta(seconds=interval - settings.POSITION_EARLY_TOLERANCE_SECONDS)
+    # One conditional UPDATE: two racing updates cannot both pass the interval rule.
     moved = (
         Performance.objects.filter(pk=performance.pk, status=PerformanceStatus.LIVE)
-        .exclude(position_at__gt=now - POSITION_INTERVAL)
+        .exclude(position_at__gt=now - shortest_gap)
         .update(position_lat=lat, position_lng=lng, position_at=now)
     )
     if not moved:
         performance.refresh_from_db(fields=["position_at", "status"])
         if performance.status != PerformanceStatus.LIVE:
             raise Conflict("This performance has just ended.", code="not_live", field="status")
-        wait = (performance.position_at + POSITION_INTERVAL - now).total_seconds()
-        raise RateLimited("Send at most one position every 5 seconds.", retry_after=max(1, math.ceil(wait)))
+        wait = (performance.position_at + shortest_gap - now).total_seconds()
+        raise RateLimited(
+            f"Send at most one position every {interval:g} seconds.", retry_after=max(1, math.ceil(wait))
+        )
     performance.position_lat, performance.position_lng, performance.position_at = lat, lng, now
     events.performance_changed(performance, "performance.moved", extra_cells=cells_before)
     return performance

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from apps.performances import services
@@ -104,6 +105,36 @@ def test_position_too_soon_is_429_with_retry_after_and_not_stored(api_as, artist
     response = client.post(url, {"lat": 38.72, "lng": -9.15}, format="json")
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 5
+    performance.refresh_from_db()
+    assert performance.position_lat == 38.71
+
+
+def test_a_position_4_99_seconds_after_the_last_is_accepted(api_as, artist):
+    performance = plan(artist, 0)
+    client = api_as(artist.user)
+    client.post(f"/api/v1/performances/{performance.pk}/go-live/")
+    url = f"/api/v1/performances/{performance.pk}/position/"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert client.post(url, {"lat": 38.71, "lng": -9.14}, format="json").status_code == 200
+        clock.shift(timedelta(seconds=4.99))
+        response = client.post(url, {"lat": 38.72, "lng": -9.15}, format="json")
+    assert response.status_code == 200, response.json()
+    performance.refresh_from_db()
+    assert (performance.position_lat, performance.position_lng) == (38.72, -9.15)
+
+
+def test_a_position_2_seconds_after_the_last_is_429_saying_when_to_retry(api_as, artist):
+    performance = plan(artist, 0)
+    client = api_as(artist.user)
+    client.post(f"/api/v1/performances/{performance.pk}/go-live/")
+    url = f"/api/v1/performances/{performance.pk}/position/"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(url, {"lat": 38.71, "lng": -9.14}, format="json")
+        clock.shift(timedelta(seconds=2))
+        response = client.post(url, {"lat": 38.72, "lng": -9.15}, format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3"
+    assert response.json()["detail"] == "Send at most one position every 5 seconds."
     performance.refresh_from_db()
     assert performance.position_lat == 38.71
 

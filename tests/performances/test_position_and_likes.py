@@ -40,6 +40,31 @@ def test_position_updates_at_most_every_5_seconds(live):
     assert live.position_lat == 38.7150
 
 
+def test_a_position_a_little_early_is_accepted_for_clock_and_network_jitter(live):
+    # A device that sends every 5.0 s can be measured 4.99 s apart by the server.
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        move(live, 38.7140, -9.1390)
+        clock.shift(timedelta(seconds=4.99))
+        move(live, 38.7150, -9.1380)
+    live.refresh_from_db()
+    assert (live.position_lat, live.position_lng) == (38.7150, -9.1380)
+
+
+def test_a_position_beyond_the_tolerance_is_still_too_soon(live, settings):
+    settings.POSITION_INTERVAL_SECONDS = 5
+    settings.POSITION_EARLY_TOLERANCE_SECONDS = 0.5
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        move(live, 38.7140, -9.1390)
+        clock.shift(timedelta(seconds=4.4))
+        with pytest.raises(RateLimited) as error:
+            move(live, 38.7150, -9.1380)
+        assert error.value.retry_after == 1
+        clock.shift(timedelta(seconds=0.1))
+        move(live, 38.7150, -9.1380)
+    live.refresh_from_db()
+    assert live.position_lat == 38.7150
+
+
 def test_position_is_range_checked_and_names_the_field(live):
     with pytest.raises(ValidationError) as error:
         move(live, 95, 0)
