@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -56,8 +55,10 @@ def _coordinate(value: str | None, limit: float) -> float | None:
 
 
 @require_GET
-@login_required
 def for_you_page(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # Said, not a bare redirect: a visitor learns what signing in would give them.
+        return render(request, "curation/for_you_signed_out.html", {"next": request.get_full_path()})
     lat = _coordinate(request.GET.get("lat"), 90)
     lng = _coordinate(request.GET.get("lng"), 180)
     located = lat is not None and lng is not None

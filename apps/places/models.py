@@ -24,6 +24,10 @@ class Genre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        # The genre's discovery page (curation's): what plays in it, who plays it.
+        return reverse("genre-detail", args=[self.slug])
+
 
 class Area(models.Model):
     name = models.CharField(max_length=100)
@@ -41,7 +45,8 @@ class Area(models.Model):
         return f"{self.name}, {self.city}"
 
     def get_absolute_url(self) -> str:
-        return reverse("artist-list") + f"?area={self.slug}"
+        # The area's discovery page (curation's): what plays there, who lives there.
+        return reverse("area-detail", args=[self.slug])
 
     def clean(self) -> None:
         try:

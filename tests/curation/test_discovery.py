@@ -177,12 +177,6 @@ def test_area_genre_and_for_you_pages_render(client_as, fan, fado, marta):
     assert alfama.pk
 
 
-def test_for_you_needs_signing_in(client):
-    response = client.get("/for-you/")
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
-
-
 def test_the_for_you_api_gives_each_suggestion_with_its_reason(api_as, fan, marta):
     follow_artist(marta, fan=fan)
     show = plan(marta, 60, title="Evening set")
