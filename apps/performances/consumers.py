@@ -138,9 +138,14 @@ class PerformanceConsumer(SnapshotConsumer):
 
     async def get_groups(self) -> list[str]:
         self.performance_id = int(self.scope["url_route"]["kwargs"]["pk"])
-        visible = Performance.objects.visible_to(self.scope.get("user")).filter(pk=self.performance_id)
-        exists = await database_sync_to_async(visible.exists)()
-        return [performance_group(self.performance_id)] if exists else []
+        visible = await database_sync_to_async(self._visible)()
+        return [performance_group(self.performance_id)] if visible else []
+
+    def _visible(self) -> bool:
+        # Building visible_to already queries (whether the user curates), so the whole
+        # check runs on the database thread, not just the final exists().
+        user = self.scope.get("user")
+        return Performance.objects.visible_to(user).filter(pk=self.performance_id).exists()
 
     async def connect(self) -> None:
         groups = await self.get_groups()
