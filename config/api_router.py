@@ -9,6 +9,7 @@ from apps.curation.api import trending as curation_trending
 from apps.curation.api import views as curation
 from apps.media.api import views as media
 from apps.moderation.api.views import report_paths
+from apps.performances.api import artists as performances_artists
 from apps.performances.api import views as performances
 from apps.tips.api import views as tips
 from apps.venues.api import views as venues
@@ -16,7 +17,8 @@ from apps.venues.api import views as venues
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
-router.register("artists", accounts.ArtistViewSet, basename="artist")
+# Artists with where they play (performances extends the accounts resource).
+router.register("artists", performances_artists.ArtistViewSet, basename="artist")
 router.register("genres", performances.GenreViewSet, basename="genre")
 router.register("areas", curation_areas.AreaViewSet, basename="area")
 router.register("performances", performances.PerformanceViewSet, basename="performance")

@@ -197,6 +197,14 @@ class PerformanceQuerySet(models.QuerySet):
             .order_by("next_start", "id")
         )
 
+    def upcoming(self, now: datetime) -> PerformanceQuerySet:
+        """Scheduled, with a stop still to come, soonest first."""
+        return self.filter(status="scheduled").next_first(now)
+
+    def recent(self) -> PerformanceQuerySet:
+        """Played and ended, the latest first."""
+        return self.filter(status="completed").order_by("-ended_at", "-id")
+
     def with_related(self) -> PerformanceQuerySet:
         return self.select_related("artist", "genre").prefetch_related("stops__area")
 
