@@ -10,21 +10,39 @@ PORT ?= 8000
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Encore needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m venv --without-pip $(VENV)
+
+# uv goes in first (requirements/bootstrap.txt says why). python3's own pip puts it there when
+# it can, seconds quicker than giving the venv a pip first; otherwise the venv gets a pip to do
+# it, and where uv cannot be installed at all, a current pip does the installs instead.
+$(VENV)/.installed-bootstrap: requirements/bootstrap.txt | $(BIN)/activate
+	$(PYTHON) -m pip --python $(PY) install --quiet -r requirements/bootstrap.txt 2>/dev/null \
+		|| { $(VENV_PIP) && $(PY) -m pip install --quiet -r requirements/bootstrap.txt; } \
+		|| { echo "uv could not be installed: pip installs the requirements"; \
+			$(PY) -m pip install --quiet --upgrade pip; }
+	touch $@
+
+# Installs a requirements file. uv writes the .pyc files up front as pip does, so no process
+# compiles its imports (none can where PYTHONDONTWRITEBYTECODE is set). pip takes over if uv
+# fails, e.g. where only pip is configured to reach a package index.
+VENV_PIP = { $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; }
+PIP_INSTALL = $(VENV_PIP) && $(PY) -m pip install --quiet -r $(1)
+INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -r $(1) \
+	|| { $(PIP_INSTALL); }; else $(PIP_INSTALL); fi
 
 # Reinstall only when a requirements file changed.
-$(VENV)/.installed-base: requirements/base.txt requirements/production.txt | $(BIN)/activate
-	$(PY) -m pip install --quiet -r requirements/production.txt
+$(VENV)/.installed-base: requirements/base.txt requirements/production.txt $(VENV)/.installed-bootstrap
+	$(call INSTALL,requirements/production.txt)
 	touch $@
 
 $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
-	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(call INSTALL,requirements/dev.txt)
 	touch $@
 
+# The server runs the system checks before it serves: the steps before it skip them.
 run: $(VENV)/.installed-base
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py migrate --no-input --skip-checks
+	$(PY) manage.py load_demo --skip-checks
 	@echo "Encore is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
