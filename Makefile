@@ -69,6 +69,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 test: lint
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -m "not browser" -n 2
