@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links made without a request (emails from background work) use SITE_URL: keep it where the
+# site is served, unless it is set.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments
 

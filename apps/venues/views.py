@@ -199,13 +199,14 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- the venue's screen -----------------------------------------------------------------
 
 
-def _join_url(event: Event) -> str:
+def _join_url(request: HtmxHttpRequest, event: Event) -> str:
+    # The address the screen was opened at: guests' phones reach the site where the screen does.
     path = reverse("event-join", kwargs={"pk": event.pk})
-    return f"{settings.SITE_URL}{path}?{urlencode({'token': services.qr_token(event)})}"
+    return request.build_absolute_uri(f"{path}?{urlencode({'token': services.qr_token(event)})}")
 
 
-def _qr_context(event: Event) -> dict:
-    url = _join_url(event)
+def _qr_context(request: HtmxHttpRequest, event: Event) -> dict:
+    url = _join_url(request, event)
     svg = segno.make(url, error="m").svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff", svgclass="qr-code", title="Scan to vote"
     )
@@ -220,8 +221,11 @@ def _qr_context(event: Event) -> dict:
 def event_display(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = _event_for_staff(request, pk)
     if request.htmx and request.GET.get("part") == "qr":
-        return render(request, "venues/event_display.html#qr", _qr_context(event))
-    context = _qr_context(event) | {"state": events.queue_state(event.pk), "blank_entry": BLANK_ENTRY}
+        return render(request, "venues/event_display.html#qr", _qr_context(request, event))
+    context = _qr_context(request, event) | {
+        "state": events.queue_state(event.pk),
+        "blank_entry": BLANK_ENTRY,
+    }
     return render(request, "venues/event_display.html", context)
 
 
