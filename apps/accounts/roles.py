@@ -18,10 +18,6 @@ def is_curator(user) -> bool:  # noqa: ANN001
     return in_group(user, CURATORS)
 
 
-def is_venue_staff(user) -> bool:  # noqa: ANN001
-    return in_group(user, VENUE_STAFF)
-
-
 def can_curate(user) -> bool:  # noqa: ANN001
     """Curators, and superusers who may do anything a curator does."""
     return bool(user and user.is_authenticated and (user.is_superuser or is_curator(user)))

@@ -129,13 +129,6 @@ def fetch_payment_state(payment_intent_id: str) -> PaymentState:
     )
 
 
-def refund_payment(payment_intent_id: str, *, amount: int | None = None) -> str:
-    params: dict[str, Any] = {"payment_intent": payment_intent_id}
-    if amount is not None:
-        params["amount"] = amount
-    return _call(stripe.Refund.create, **params)["id"]
-
-
 # --- supporter subscriptions -----------------------------------------------------------
 
 
