@@ -8,19 +8,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .choices import MediaKind, MediaStatus
 from .querysets import CurrentStoryManager, MediaItemQuerySet, PlayQuerySet
 
-
-class MediaStatus(models.TextChoices):
-    PROCESSING = "processing", "Processing"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class MediaKind(models.TextChoices):
-    VIDEO = "video", "Video"
-    AUDIO = "audio", "Audio"
-    IMAGE = "image", "Image"
+__all__ = ["Clip", "MediaItem", "MediaKind", "MediaStatus", "Play", "Story", "Track"]
 
 
 def item_file_path(instance: MediaItem, filename: str) -> str:

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from apps.accounts.roles import is_curator
 
+from .choices import MediaStatus
+
 
 class MediaItemQuerySet(models.QuerySet):
     def public(self) -> MediaItemQuerySet:
         """What anyone may see: processed, and neither it nor its artist hidden."""
-        return self.filter(status="ready", hidden=False, artist__hidden=False)
+        return self.filter(status=MediaStatus.READY, hidden=False, artist__hidden=False)
 
     def by_artist(self, artist) -> MediaItemQuerySet:  # noqa: ANN001
         return self.filter(artist=artist)
@@ -27,8 +29,8 @@ class MediaItemQuerySet(models.QuerySet):
             return self.public()
         own = models.Q(artist__user=user)
         if is_curator(user):
-            return self.filter(models.Q(status="ready") | own)
-        return self.filter(models.Q(status="ready", hidden=False, artist__hidden=False) | own)
+            return self.filter(models.Q(status=MediaStatus.READY) | own)
+        return self.filter(models.Q(status=MediaStatus.READY, hidden=False, artist__hidden=False) | own)
 
     def servable_to(self, user) -> MediaItemQuerySet:  # noqa: ANN001
         """Whose files may be served to this user: hidden ones only to curators."""

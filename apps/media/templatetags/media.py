@@ -8,21 +8,31 @@ from django import template
 from apps.accounts.models import ArtistProfile
 from apps.performances.models import Performance
 
-from ..models import Clip
-from ..selectors import artist_media as artist_media_context
+from ..models import Clip, Story, Track
+from ..services import play_threshold
 
 register = template.Library()
+
+CLIPS_SHOWN = 12
+TRACKS_SHOWN = 20
 
 
 @register.inclusion_tag("media/partials/artist_media.html", takes_context=True)
 def artist_media(context: template.Context, artist: ArtistProfile) -> dict:
     """The artist's public stories, clips and tracks, each with its report form."""
+    tracks = list(Track.objects.public().by_artist(artist).select_related("genre")[:TRACKS_SHOWN])
+    for track in tracks:
+        # The page's player counts a play after this many seconds.
+        track.play_after = play_threshold(track)
     return {
         "user": context.get("user"),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
         "artist": artist,
-        **artist_media_context(artist),
+        # Oldest first: a story viewer plays them in the order they were posted.
+        "stories": list(Story.objects.public().by_artist(artist).order_by("created_at")),
+        "clips": list(Clip.objects.public().by_artist(artist).select_related("performance")[:CLIPS_SHOWN]),
+        "tracks": tracks,
     }
 
 
