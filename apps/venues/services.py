@@ -21,6 +21,9 @@ from . import events
 from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Venue, Vote
 from .providers import provider_for
 
+# What a refused vote says when the event is not active.
+TAKING_VOTES = "taking votes"
+
 QR_SALT = "venues.qr"
 GUEST_SALT = "venues.guest"
 
@@ -77,8 +80,7 @@ def join_with_qr(
     Scanning again on a device that already has a guest of this event keeps that guest,
     so its limits (one vote per track, cooldown, hourly cap) carry on.
     """
-    if event.status != EventStatus.ACTIVE:
-        raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+    _require_active(event, doing=TAKING_VOTES)
     if not check_qr_token(event, token):
         raise ValidationError({"token": "This code has expired. Scan the one on the screen now."})
     if current is not None and current.event_id == event.pk and (user is None or current.user_id == user.pk):
@@ -146,6 +148,24 @@ def _entry_conflict(latest: QueueEntry | None, now: datetime) -> None:
         )
 
 
+def _cooldown_wait(event: Event, last_vote: datetime | None, now: datetime) -> int:
+    """Whole seconds until a guest whose last vote was at ``last_vote`` may vote again."""
+    if last_vote is None or not event.vote_cooldown_seconds:
+        return 0
+    left = (last_vote + timedelta(seconds=event.vote_cooldown_seconds) - now).total_seconds()
+    return max(math.ceil(left), 1) if left > 0 else 0
+
+
+def cooldown_left(event: Event, guest: Guest | None, *, now: datetime | None = None) -> int:
+    """Seconds until this guest's next vote is allowed (0: now), as a refused vote would say."""
+    if guest is None:
+        return 0
+    last = (
+        Vote.objects.filter(guest=guest).order_by("-created_at").values_list("created_at", flat=True).first()
+    )
+    return _cooldown_wait(event, last, now or timezone.now())
+
+
 def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None:
     cap = event.votes_per_guest_per_hour
     # The guest's latest votes of the last hour, newest first, in one read: the first says
@@ -155,10 +175,9 @@ def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:cap]
     )
-    cooldown = timedelta(seconds=event.vote_cooldown_seconds)
-    if recent and now - recent[0] < cooldown:
-        wait = math.ceil((recent[0] + cooldown - now).total_seconds())
-        raise RateLimited(f"Vote again in {wait} s.", retry_after=max(wait, 1), code="vote_cooldown")
+    wait = _cooldown_wait(event, recent[0] if recent else None, now)
+    if wait:
+        raise RateLimited(f"Vote again in {wait} s.", retry_after=wait, code="vote_cooldown")
     if len(recent) >= cap:
         wait = math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds())
         minutes = math.ceil(wait / 60)
@@ -188,8 +207,7 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
     """
     if guest.event_id != event.pk:
         raise PermissionDenied("This guest belongs to another event.")
-    if event.status != EventStatus.ACTIVE:
-        raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+    _require_active(event, doing=TAKING_VOTES)
     track = provider_for(event).track(event, track_id)
     if track is None:
         raise ValidationError({"track": "This track is not in tonight's pool."})
@@ -199,8 +217,7 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
             # the event ended or on a track that just started, and two guests requesting
             # one track at once make one entry. One guest's double taps wait their turn too.
             event = _lock_event(event)
-            if event.status != EventStatus.ACTIVE:
-                raise Conflict("This event is not taking votes.", code="event_not_active", field="event")
+            _require_active(event, doing=TAKING_VOTES)
             Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
             now = timezone.now()
             latest = _latest_entry(event, track, guest)
@@ -323,9 +340,9 @@ def remove(event: Event, entry_id: int, *, actor: User | None) -> QueueEntry:
     return entry
 
 
-def _require_active(event: Event) -> None:
+def _require_active(event: Event, *, doing: str = "running") -> None:
     if event.status != EventStatus.ACTIVE:
-        raise Conflict("This event is not running.", code="event_not_active", field="event")
+        raise Conflict(f"This event is not {doing}.", code="event_not_active", field="event")
 
 
 # --- the event's life -----------------------------------------------------------------------

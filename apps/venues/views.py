@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import math
-from datetime import timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -13,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,20 +58,6 @@ def _current_guest(request: HtmxHttpRequest, event: Event, *, create: bool = Fal
     return services.guest_from_token(event, token) if token else None
 
 
-def _cooldown_left(event: Event, guest: Guest | None) -> int:
-    """Seconds until this guest's next vote, for the page's first render; a refused vote's
-    Retry-After is what the page shows after that."""
-    if guest is None or not event.vote_cooldown_seconds:
-        return 0
-    last = (
-        Vote.objects.filter(guest=guest).order_by("-created_at").values_list("created_at", flat=True).first()
-    )
-    if last is None:
-        return 0
-    left = (last + timedelta(seconds=event.vote_cooldown_seconds) - timezone.now()).total_seconds()
-    return max(0, math.ceil(left))
-
-
 def _guest_context(
     request: HtmxHttpRequest, event: Event, guest: Guest | None, *, cooldown: int | None = None
 ) -> dict:
@@ -93,7 +76,7 @@ def _guest_context(
         "voted_track_ids": {e["track"]["id"] for e in state["queue"] if e["id"] in voted},
         "can_vote": event.is_active and (signed_in or guest is not None),
         "needs_scan": event.is_active and not signed_in and guest is None,
-        "cooldown": _cooldown_left(event, guest) if cooldown is None else cooldown,
+        "cooldown": services.cooldown_left(event, guest) if cooldown is None else cooldown,
         "blank_entry": BLANK_ENTRY,
     }
 
