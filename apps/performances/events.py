@@ -13,7 +13,7 @@ from django.db import transaction
 
 from apps.core.realtime import broadcast
 
-from . import nearby
+from . import nearby, payloads
 from .cells import Cell, cells_of_points, map_group
 from .models import Performance
 
@@ -30,33 +30,18 @@ def cells_of(performance: Performance) -> set[Cell]:
 
 def map_item(performance: Performance) -> dict[str, Any]:
     """What a map or list shows of a performance, as plain JSON types."""
-    artist = performance.artist
-    position = (
-        {"lat": performance.position_lat, "lng": performance.position_lng}
-        if performance.is_live and performance.position_lat is not None
-        else None
-    )
-    return {
-        "id": performance.pk,
-        "title": performance.title,
-        "status": performance.status,
-        "artist": {"slug": artist.slug, "stage_name": artist.stage_name},
-        "genre": performance.genre.slug if performance.genre_id else None,
-        "position": position,
-        "like_count": performance.like_count,
-        "url": performance.get_absolute_url(),
-        "stops": [
-            {
-                "lat": stop.lat,
-                "lng": stop.lng,
-                "place_name": stop.place_name,
-                "starts_at": stop.starts_at.isoformat(),
-                "ends_at": stop.ends_at.isoformat(),
-            }
-            # all(): the prefetched stops when there are (a map snapshot lists many).
-            for stop in sorted(performance.stops.all(), key=lambda stop: stop.order)
-        ],
-    }
+    stops = [
+        payloads.stop_fields(
+            stop.lat,
+            stop.lng,
+            stop.place_name,
+            payloads.timestamp(stop.starts_at),
+            payloads.timestamp(stop.ends_at),
+        )
+        # all(): the prefetched stops when there are (a map snapshot lists many).
+        for stop in sorted(performance.stops.all(), key=lambda stop: stop.order)
+    ]
+    return {**payloads.performance_fields(performance), "stops": stops}
 
 
 def is_hidden(performance: Performance) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +25,7 @@ from django.utils import timezone
 from apps.core.counters import increment
 from apps.places.models import Area, Genre
 
+from . import payloads
 from .cells import Cell, cells_in_box, map_group
 from .models import Stop
 from .querysets import bounding_box
@@ -159,30 +160,21 @@ def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
         )
         if len(rows) == MAX_RESULTS:
             break
-    return [_result(row) for row in rows]
+    url = payloads.page_urls()
+    return [_result(row, url) for row in rows]
 
 
-def _result(row: dict) -> dict:
-    live = row["status"] == "live" and row["position_lat"] is not None
+def _result(row: dict, url: Callable[[int], str]) -> dict:
     return {
-        "id": row["performance_id"],
-        "title": row["title"],
-        "status": row["status"],
-        "artist": {"slug": row["artist_slug"], "stage_name": row["artist_stage_name"]},
-        "genre": row["genre"],
-        "like_count": row["like_count"],
-        "position": {"lat": row["position_lat"], "lng": row["position_lng"]} if live else None,
+        **payloads.row_fields(row, url(row["performance_id"])),
         "distance_m": round(row["distance_m"]),
         "stop": {
             "id": row["stop_id"],
-            "lat": row["lat"],
-            "lng": row["lng"],
-            "place_name": row["place_name"],
+            **payloads.stop_fields(
+                row["lat"], row["lng"], row["place_name"], row["starts_at"], row["ends_at"]
+            ),
             "area": row["area"],
-            "starts_at": row["starts_at"],
-            "ends_at": row["ends_at"],
         },
-        "url": f"/performances/{row['performance_id']}/",
     }
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -7,6 +9,7 @@ from rest_framework import serializers
 from apps.core.api.fields import SlugChoiceField
 from apps.places.models import Area, Genre
 
+from .. import payloads
 from ..models import Performance, PerformanceStatus, Stop
 from ..nearby import DEFAULT_RADIUS_KM, MIN_RADIUS_KM, WHEN
 from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
@@ -24,8 +27,17 @@ class AreaSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "city", "boundary"]
 
 
+class PayloadDateTimeField(serializers.DateTimeField):
+    """A time written as the live map and nearby write it (UTC), rather than in the site's zone."""
+
+    def to_representation(self, value: datetime) -> str:
+        return payloads.timestamp(value)
+
+
 class StopSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    starts_at = PayloadDateTimeField()
+    ends_at = PayloadDateTimeField()
 
     class Meta:
         model = Stop
@@ -80,9 +92,7 @@ class PerformanceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PositionSerializer(allow_null=True))
     def get_position(self, performance: Performance) -> dict | None:
-        if performance.status != PerformanceStatus.LIVE or performance.position_lat is None:
-            return None
-        return {"lat": performance.position_lat, "lng": performance.position_lng}
+        return payloads.position(performance.status, performance.position_lat, performance.position_lng)
 
 
 class PerformanceWriteSerializer(serializers.Serializer):
