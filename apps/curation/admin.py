@@ -6,15 +6,16 @@ everything else. Reports and the moderation log are apps.moderation's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+
+from apps.core.admin import apply_each
 
 from . import admin_stats, services  # noqa: F401  (admin_stats registers the area insights)
 from .forms import CollectionItemAdminForm, FeatureAdminForm
@@ -104,24 +105,15 @@ class CollectionAdmin(admin.ModelAdmin):
             item_form.instance.position = last
         super().save_formset(request, form, formset, change)
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, act: Callable, done_text: str) -> None:
-        done = 0
-        for collection in queryset:
-            try:
-                act(collection, actor=request.user)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{collection}: {' '.join(exc.messages)}", messages.ERROR)
-        if done:
-            self.message_user(request, f"{done} collection{'s' if done != 1 else ''} {done_text}.")
-
     @admin.action(description="Publish selected collections", permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.publish_collection, "published")
+        act = partial(services.publish_collection, actor=request.user)
+        apply_each(self, request, queryset, act, noun="collection", done="published")
 
     @admin.action(description="Unpublish selected collections", permissions=["change"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.unpublish_collection, "unpublished")
+        act = partial(services.unpublish_collection, actor=request.user)
+        apply_each(self, request, queryset, act, noun="collection", done="unpublished")
 
 
 class SpanFilter(admin.SimpleListFilter):

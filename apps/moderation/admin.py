@@ -8,12 +8,12 @@ above those apps.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from apps.accounts.admin import ArtistProfileAdmin
+from apps.core.admin import apply_each
 from apps.media.admin import ClipAdmin, StoryAdmin, TrackAdmin
 from apps.performances.admin import PerformanceAdmin
 
@@ -57,18 +58,8 @@ def moderate_with_reason(
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     targets = list(items(queryset))
     if form.is_bound and form.is_valid():
-        act, done = services.ACTIONS[verb], 0
-        for item in targets:
-            try:
-                act(item, actor=request.user, reason=form.cleaned_data["reason"])
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                modeladmin.message_user(
-                    request, f"{item}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
-                )
-        if done:
-            label = ModerationVerb(verb).label.lower()
-            modeladmin.message_user(request, f"{done} item{'s' if done != 1 else ''}: {label}.")
+        act = partial(services.ACTIONS[verb], actor=request.user, reason=form.cleaned_data["reason"])
+        apply_each(modeladmin, request, targets, act, noun="item", done=ModerationVerb(verb).label.lower())
         return None
     context = {
         **modeladmin.admin_site.each_context(request),

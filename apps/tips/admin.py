@@ -15,6 +15,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from . import services
 from .connect import StripeUnavailable
 from .models import (
@@ -58,17 +60,6 @@ class PeriodFilter(admin.SimpleListFilter):
         except ValueError:
             return queryset.none()
         return queryset.filter(period=month)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Tip)
@@ -132,27 +123,15 @@ class SupporterPaymentAdmin(ReadOnlyAdmin):
         return format_money(payment.net, payment.currency)
 
 
-class SupporterShareInline(admin.TabularInline):
+class SupporterShareInline(ReadOnlyTabularInline):
     model = SupporterShare
     fields = ["artist", "amount_shown", "plays", "likes", "votes", "views", "engagement"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
 
     amount_shown = money("amount", "Share")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("artist")
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(SupporterAllocation)

@@ -7,7 +7,7 @@ ids say nothing. State changes go through the services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,11 +18,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from apps.core.admin import apply_each
 from apps.core.errors import Conflict
 
 from . import events, services
 from .models import Event, Venue
 from .views import BLANK_ENTRY
+
+
+def _event_name(event: Event) -> str:
+    return event.name
 
 
 class ScopedToStaffAdmin(admin.ModelAdmin):
@@ -94,26 +99,15 @@ class EventAdmin(ScopedToStaffAdmin):
 
     # --- actions ------------------------------------------------------------------------
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, act: Callable, done_text: str) -> None:
-        done = 0
-        for event in queryset:
-            try:
-                act(event, actor=request.user)
-                done += 1
-            except (Conflict, PermissionDenied) as exc:
-                self.message_user(request, f"{event.name}: {getattr(exc, 'message', exc)}", messages.ERROR)
-        if done:
-            self.message_user(
-                request, f"{done} event{'s' if done != 1 else ''} {done_text}.", messages.SUCCESS
-            )
-
     @admin.action(description="Activate: open for votes", permissions=["change"])
     def activate_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.activate_event, "activated")
+        act = partial(services.activate_event, actor=request.user)
+        apply_each(self, request, queryset, act, noun="event", done="activated", name=_event_name)
 
     @admin.action(description="End: close the night", permissions=["change"])
     def end_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.end_event, "ended")
+        act = partial(services.end_event, actor=request.user)
+        apply_each(self, request, queryset, act, noun="event", done="ended", name=_event_name)
 
     # --- the live queue -----------------------------------------------------------------
 
