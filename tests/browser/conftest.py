@@ -108,11 +108,13 @@ def _local_only(route) -> None:  # noqa: ANN001
 
 @pytest.fixture
 def open_page(browser, app_server, transactional_db):
-    """Open a fresh browser (its own cookies) at a path; fails the test on any CSP or JS error."""
+    """Open a fresh browser (its own cookies) at a path; fails the test on any CSP or JS error.
+    Keyword options go to the browser context (viewport, geolocation, permissions...)."""
     contexts, problems = [], []
 
-    def make(path: str = "/", *, user=None):  # noqa: ANN001, ANN202
-        context = browser.new_context(base_url=app_server.url, viewport={"width": 1280, "height": 900})
+    def make(path: str = "/", *, user=None, **options):  # noqa: ANN001, ANN003, ANN202
+        options = {"viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(base_url=app_server.url, **options)
         context.route("**/*", _local_only)
         if user is not None:
             context.add_cookies([_session_cookie(user, app_server.url)])
