@@ -19,8 +19,8 @@ MAP_TILE_ATTRIBUTION = env.str(
 NEARBY_CACHE_SECONDS = env.int("NEARBY_CACHE_SECONDS", default=30)
 
 # A live artist's device sends its position at most once per interval
-# (apps.performances.services.update_position; the dashboard passes it to
-# static/js/share_position.js). The server accepts an update up to the tolerance early: a
+# (apps.performances.services.update_position; the position_sharing template tag passes it
+# to static/js/share_position.js). The server accepts an update up to the tolerance early: a
 # device timing 5.0 s from its own send is measured 4.9x s apart once the two requests'
 # network delays differ, and refusing it loses that position. 0.5 s covers the usual jitter
 # of a phone's connection and lets through at most one update per 4.5 s (11% more than the
