@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from apps.curation.models import (
     FeatureSlot,
 )
 from apps.moderation.models import ModerationAction, ModerationVerb
-from tests.factories import PerformanceFactory, TrackFactory
+from tests.factories import PerformanceFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,28 @@ def test_curators_publish_and_unpublish_collections_with_bulk_actions(curator_cl
     assert "1 collection published." in shown
 
     curator_client.post(url, {"action": "unpublish_selected", "_selected_action": [ready.pk]})
+    ready.refresh_from_db()
+    assert ready.status == CollectionStatus.DRAFT
+
+
+def test_a_bulk_action_the_service_refuses_is_reported_not_an_error_page(client, personas):
+    # Allowed to edit collections in the admin, but not a curator: publishing is refused.
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_collection", "change_collection"])
+    )
+    client.force_login(editor)
+    ready = Collection.objects.create(title="Ready", slug="ready")
+    CollectionItem.objects.create(collection=ready, artist=personas.owner.artist_profile)
+
+    response = client.post(
+        reverse("admin:curation_collection_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Ready: Only curators can do this."]
     ready.refresh_from_db()
     assert ready.status == CollectionStatus.DRAFT
 
