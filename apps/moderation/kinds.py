@@ -29,6 +29,7 @@ class Reportable:
     lookup: str
     hide: Callable[[Any, bool, str], Any]
     owner: Callable[[Any], User]
+    owner_id: Callable[[Any], int]
     owner_url: Callable[[Any], str]
     hidden_notice: str
     restored_notice: str
@@ -64,6 +65,7 @@ def _media(kind: str, model: type[MediaItem], search: tuple[str, ...]) -> Report
         lookup="pk",
         hide=_hide_media,
         owner=lambda item: item.artist.user,
+        owner_id=lambda item: item.artist.user_id,
         # Uploaders manage their media on their dashboard, where a hidden item says why.
         owner_url=lambda item: reverse("media-dashboard"),
         hidden_notice=NotificationKind.MEDIA_HIDDEN,
@@ -83,6 +85,7 @@ KINDS: dict[str, Reportable] = {
         lookup="pk",
         hide=_hide_performance,
         owner=lambda item: item.artist.user,
+        owner_id=lambda item: item.artist.user_id,
         owner_url=lambda item: item.get_absolute_url(),
         hidden_notice=NotificationKind.ITEM_HIDDEN,
         restored_notice=NotificationKind.ITEM_RESTORED,
@@ -95,6 +98,7 @@ KINDS: dict[str, Reportable] = {
         lookup="slug",
         hide=_hide_artist,
         owner=lambda item: item.user,
+        owner_id=lambda item: item.user_id,
         owner_url=lambda item: item.get_absolute_url(),
         hidden_notice=NotificationKind.ITEM_HIDDEN,
         restored_notice=NotificationKind.ITEM_RESTORED,

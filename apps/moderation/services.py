@@ -50,7 +50,7 @@ def report_item(item: Item, *, reporter: User, reason: str, note: str = "") -> R
     if reason not in ReportReason.values:
         raise ValidationError({"reason": "Choose one of the reasons."})
     note = _clean(note, "note", limit=NOTE_MAX)
-    if kind_of(item).owner(item).pk == reporter.pk:
+    if kind_of(item).owner_id(item) == reporter.pk:
         raise ValidationError({"non_field_errors": "You cannot report your own work."})
     try:
         with transaction.atomic():

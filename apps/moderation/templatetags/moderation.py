@@ -26,6 +26,6 @@ def report_form(context: template.Context, item: Any, summary: str = "", several
         "report_item_id": item.pk if several else None,
         "report_url": reverse("report", args=[reportable.kind, key]),
         "report_reasons": ReportReason.choices,
-        "is_owner": bool(user and user.is_authenticated and reportable.owner(item).pk == user.pk),
+        "is_owner": bool(user and user.is_authenticated and reportable.owner_id(item) == user.pk),
         "csrf_token": context.get("csrf_token"),
     }
