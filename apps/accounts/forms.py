@@ -48,6 +48,12 @@ class ArtistProfileForm(InlineValidationMixin, forms.ModelForm):
             "website_url",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        labels = {
+            "instagram_url": "Instagram",
+            "spotify_url": "Spotify",
+            "youtube_url": "YouTube",
+            "website_url": "Website",
+        }
         help_texts = {"bio": "A few lines about you. Links and simple formatting are kept."}
 
     def _clean_link(self, field: str) -> str:

@@ -109,3 +109,16 @@ def test_settings_page_rejects_a_radius_beyond_50_km(client_as):
     assert b"less than or equal to 50" in response.content
     user.refresh_from_db()
     assert user.radius_km == 5
+
+
+def test_the_profile_form_names_each_link_by_its_service(client_as):
+    artist = ArtistProfileFactory()
+    html = client_as(artist.user).get(reverse("artist-edit")).content.decode()
+    for field, label in [
+        ("instagram_url", "Instagram"),
+        ("spotify_url", "Spotify"),
+        ("youtube_url", "YouTube"),
+        ("website_url", "Website"),
+    ]:
+        assert f'<label for="id_{field}">{label}</label>' in html
+    assert "Youtube url" not in html
