@@ -44,8 +44,7 @@ $(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
 
 # The server runs the system checks before it serves: the steps before it skip them.
 run: $(VENV)/.installed-base
-	$(PY) manage.py migrate --no-input --skip-checks
-	$(PY) manage.py load_demo --skip-checks
+	$(PY) manage.py load_demo --migrate --skip-checks
 	@echo "Encore is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
