@@ -95,7 +95,8 @@ def test_a_refused_permission_is_named_and_nothing_is_sent(open_page, live):
 
 
 def test_too_soon_waits_as_told_and_then_sends_the_latest_position(open_page, live, settings):
-    settings.POSITION_INTERVAL_SECONDS = 5
+    # Long enough that the retry comes after the phone has moved, however slow the machine.
+    settings.POSITION_INTERVAL_SECONDS = 10
     page = open_page("/me/performances/", user=live.artist.user, **SHARING)
     sent: list[tuple[int, dict, str | None]] = []
     page.on(
@@ -113,11 +114,11 @@ def test_too_soon_waits_as_told_and_then_sends_the_latest_position(open_page, li
     expect(status).to_contain_text("Position not sent: too soon, retrying in")
     told = status.text_content()
     page.context.set_geolocation(CARMO)
-    expect(status).to_contain_text("Position shared at", timeout=8000)
+    expect(status).to_contain_text("Position shared at", timeout=15_000)
     eventually(at(live, CARMO), page)
     (refused, first, retry_after), (accepted, second, _) = sent
     assert (refused, accepted) == (429, 200)
-    assert retry_after in {"4", "5"}
+    assert 5 <= int(retry_after) <= 10
     assert told == f"Position not sent: too soon, retrying in {retry_after} s."
     assert (first["lat"], second["lat"]) == (BAIXA["latitude"], CARMO["latitude"])
 
