@@ -19,7 +19,7 @@ from apps.core.errors import Conflict, RateLimited
 from apps.core.htmx import HtmxHttpRequest
 
 from . import events, services
-from .models import Event, EventStatus, Guest, QueueEntry, Vote
+from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Vote
 from .providers import provider_for
 
 COOKIE_SALT = "venues.guest-cookie"
@@ -86,15 +86,18 @@ def _pool_context(request: HtmxHttpRequest, event: Event, state: dict) -> dict:
     tracks = provider_for(event).pool(event, query=query)
     page = Paginator(tracks, POOL_PAGE_SIZE).get_page(request.GET.get("page"))
     playing = state["now_playing"]["track"]["id"] if state["now_playing"] else None
+    # Requests for these are refused tonight (409); the list says so up front, and says
+    # which were cut short: a track played in full after a skip counts as played.
+    finished = QueueEntry.objects.filter(event=event).history().values_list("track_id", "status")
+    played = {track_id for track_id, status in finished if status == EntryStatus.PLAYED}
+    skipped = {track_id for track_id, status in finished if status == EntryStatus.SKIPPED} - played
     return {
         "q": query,
         "pool_page": page,
         "queued_track_ids": {entry["track"]["id"] for entry in state["queue"]},
         "playing_track_id": playing,
-        # Requests for these are refused tonight (409); the list says so up front.
-        "played_track_ids": set(
-            QueueEntry.objects.filter(event=event).history().values_list("track_id", flat=True)
-        ),
+        "played_track_ids": played,
+        "skipped_track_ids": skipped,
     }
 
 

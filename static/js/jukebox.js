@@ -10,6 +10,8 @@
   "use strict";
 
   var SWAPPED_STATUSES = [400, 403, 409, 429];
+  // How a finished entry ended, in the words of venues/partials/entry_status.html.
+  var ENDED_AS = { played: "Played", skipped: "Skipped", vetoed: "Vetoed" };
 
   function fields(node, name) {
     var found = Array.prototype.slice.call(node.querySelectorAll('[data-field="' + name + '"]'));
@@ -30,6 +32,7 @@
     setText(node, "artist", entry.track.artist.stage_name);
     setText(node, "votes", entry.votes);
     setText(node, "votes-label", entry.votes === 1 ? "vote" : "votes");
+    if (ENDED_AS[entry.status]) setText(node, "status", ENDED_AS[entry.status]);
     fields(node, "artwork").forEach(function (img) {
       if (entry.track.thumbnail_url) {
         img.src = entry.track.thumbnail_url;

@@ -203,7 +203,7 @@ def test_an_ended_event_shows_its_history_and_takes_no_votes(client, night):
     client.force_login(UserFactory())
     page = client.get(page_url(night.event)).content.decode()
     assert "This jukebox night has ended" in page
-    assert "Played tonight" in page and "Lisboa Menina" in page
+    assert "Earlier tonight" in page and "Lisboa Menina" in page
     assert '<span class="status">Played tonight</span>' in page  # in the pool, too
     assert vote_url(night.event) not in page
     response = client.post(vote_url(night.event), {"track": night.tracks[1].pk}, **HTMX)
@@ -325,3 +325,23 @@ def test_jukebox_pages_have_no_inline_scripts(client, night, page):
     assert scripts
     assert all('src="' in attrs and not body.strip() for attrs, body in scripts)
     assert "<style" not in html
+
+
+def test_the_history_says_a_skipped_track_was_skipped_not_played(client, night):
+    guest = services.guest_for(night.event)
+    services.cast_vote(night.event, night.tracks[0].pk, guest=guest)
+    services.cast_vote(night.event, night.tracks[1].pk, guest=guest)
+    services.play_next(night.event, actor=night.staff)  # Lisboa Menina plays
+    services.skip(night.event, actor=night.staff)  # ...is cut short; Rua Escura plays
+    services.play_next(night.event, actor=night.staff)  # ...to its end
+    client.force_login(UserFactory())
+    page = client.get(page_url(night.event)).content.decode()
+    history = page[page.index('data-list="history"') : page.index("</ol>", page.index('data-list="history"'))]
+    rows = re.findall(r'<li class="history-entry".*?</li>', history, re.S)
+    assert len(rows) == 2
+    assert "Rua Escura" in rows[0] and '<span class="status" data-field="status">Played</span>' in rows[0]
+    assert "Lisboa Menina" in rows[1] and '<span class="status" data-field="status">Skipped</span>' in rows[1]
+    assert "Played tonight" not in page.split('data-list="history"')[0].rsplit("<h2", 1)[1]
+    # In the pool, too: each says what happened to it tonight.
+    assert '<span class="status">Skipped tonight</span>' in page
+    assert '<span class="status">Played tonight</span>' in page
