@@ -16,7 +16,8 @@
   // when they end), with buttons to go back and forth. Without JavaScript all are listed.
   function storyViewer(section) {
     var stories = Array.prototype.slice.call(section.querySelectorAll("[data-story]"));
-    if (stories.length === 0) return;
+    // A single story is simply shown: "1 of 1" with Previous and Next would lead nowhere.
+    if (stories.length < 2) return;
     var index = 0;
     var timer = null;
     var controls = document.createElement("div");
@@ -25,7 +26,6 @@
       '<button type="button" class="secondary small" data-prev>Previous</button>' +
       '<span class="meta" data-position aria-live="polite"></span>' +
       '<button type="button" class="secondary small" data-next>Next</button>';
-    controls.hidden = stories.length < 2;
     section.appendChild(controls);
     section.classList.add("story-viewer");
 
@@ -40,14 +40,14 @@
       if (video) {
         video.currentTime = 0;
         video.play().catch(function () { /* autoplay refused: the viewer presses play */ });
-      } else if (stories.length > 1) {
+      } else {
         timer = setTimeout(function () { show(index + 1); }, IMAGE_SECONDS * 1000);
       }
     }
 
     stories.forEach(function (story) {
       var video = story.querySelector("video");
-      if (video) video.addEventListener("ended", function () { if (stories.length > 1) show(index + 1); });
+      if (video) video.addEventListener("ended", function () { show(index + 1); });
     });
     controls.querySelector("[data-prev]").addEventListener("click", function () { show(index - 1); });
     controls.querySelector("[data-next]").addEventListener("click", function () { show(index + 1); });
