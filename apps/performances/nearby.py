@@ -35,6 +35,8 @@ MAX_RESULTS = 100
 # With at most five stops a performance, this many stops always hold 100 performances.
 MAX_STOP_ROWS = MAX_RESULTS * 5
 WHEN = ("now", "today", "upcoming")
+# A live performance is playing now, so today too; it is never upcoming.
+LIVE_WHEN = ("now", "today")
 FIRST_UPCOMING_RADIUS_M = 250
 MIN_RADIUS_KM = 0.05
 DEFAULT_RADIUS_KM = 2
@@ -124,7 +126,8 @@ def invalidate(cells: Iterable[Cell]) -> None:
 
 
 def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
-    """Matching performances nearest first, each with its nearest matching stop."""
+    """Matching performances nearest first, each with its nearest matching stop; a live
+    performer who shares a position is measured from it, with their stop under way."""
     now = now or timezone.now()
     genre_id = area_id = None
     if query.genre:
@@ -160,8 +163,25 @@ def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
         )
         if len(rows) == MAX_RESULTS:
             break
+    if query.when in LIVE_WHEN:
+        live = Stop.objects.live_near(
+            query.lat, query.lng, query.radius_m, now, genre_id=genre_id, area_id=area_id
+        )
+        if live:
+            rows = _merge(rows, live)
     url = payloads.page_urls()
     return [_result(row, url) for row in rows]
+
+
+def _merge(rows: list[dict], live: list[dict]) -> list[dict]:
+    """Both searches' rows nearest first, as the statement orders them. A performance that
+    went live between the two reads would be in both: keep its nearer row."""
+    merged, seen = [], set()
+    for row in sorted([*rows, *live], key=lambda row: (row["distance_m"], row["performance_id"])):
+        if row["performance_id"] not in seen:
+            seen.add(row["performance_id"])
+            merged.append(row)
+    return merged[:MAX_RESULTS]
 
 
 def _result(row: dict, url: Callable[[int], str]) -> dict:

@@ -11,7 +11,7 @@ from django.db.models import F, Min, Q, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
-from apps.places.geo import EARTH_RADIUS_M, METRES_PER_DEGREE
+from apps.places.geo import EARTH_RADIUS_M, METRES_PER_DEGREE, haversine
 
 ACTIVE = ("scheduled", "live")
 
@@ -65,14 +65,16 @@ def end_of_today(now: datetime) -> datetime:
 @dataclass(frozen=True)
 class TimeSlice:
     """Stops starting after `starts_after` and before `starts_before` (or at it, when
-    `until_inclusive`), still on after `ends_after`; optionally only live performances'.
-    Each slice bounds the start time from below, so nearby's index reads a slice of time."""
+    `until_inclusive`), still on after `ends_after`; optionally only live performances' or
+    only scheduled ones'. Each slice bounds the start time from below, so nearby's index
+    reads a slice of time."""
 
     starts_after: datetime
     starts_before: datetime | None = None
     until_inclusive: bool = False
     ends_after: datetime | None = None
     live_only: bool = False
+    scheduled_only: bool = False
 
     def q(self) -> Q:
         q = Q(starts_at__gt=self.starts_after)
@@ -83,12 +85,15 @@ class TimeSlice:
             q &= Q(ends_at__gt=self.ends_after)
         if self.live_only:
             q &= Q(performance_status="live")
+        if self.scheduled_only:
+            q &= Q(performance_status="scheduled")
         return q
 
 
 def time_slices(when: str, now: datetime) -> list[TimeSlice]:
     """`now`: playing at this moment (or any stop not yet over, for a live performance);
-    `today`: not over and starting before midnight; `upcoming`: not started yet."""
+    `today`: not over and starting before midnight; `upcoming`: not started yet, so never a
+    live performance (it has started)."""
     earliest = now - MAX_STOP_LENGTH
     if when == "now":
         return [
@@ -99,7 +104,7 @@ def time_slices(when: str, now: datetime) -> list[TimeSlice]:
     if when == "today":
         return [TimeSlice(earliest, end_of_today(now), ends_after=now)]
     if when == "upcoming":
-        return [TimeSlice(now)]
+        return [TimeSlice(now, scheduled_only=True)]
     raise ValueError(f"unknown time filter {when!r}")
 
 
@@ -149,6 +154,7 @@ class StopQuerySet(models.QuerySet):
         Hand-written SQL because this is nearby's hot path: building the same query
         through the ORM took longer than running it. The nearest `candidates` stops are
         ranked from the index alone (see Stop's indexes); only the winners touch the table.
+        Live performances with a position are left to live_near.
         """
         connection = connections[self.db]
         sql, params = _nearest_sql(connection, lat, lng, radius_m, time_slices(when, now), genre_id, area_id)
@@ -163,6 +169,71 @@ class StopQuerySet(models.QuerySet):
                 value = datetime.fromisoformat(row[name])
                 row[name] = value if value.tzinfo else value.replace(tzinfo=UTC)
         return rows
+
+    def live_near(
+        self,
+        lat: float,
+        lng: float,
+        radius_m: float,
+        now: datetime,
+        *,
+        genre_id: int | None = None,
+        area_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Live performances whose shared position is within the radius, in nearest()'s
+        shape, the distance measured from the position, each with its stop under way or
+        next (the last one once all are over); with an area, only a stop in that area.
+
+        One query for all of them: live performances are few, and a stop has a copy of its
+        performance's status, so the stops read are theirs alone.
+        """
+        south, north, west, east = bounding_box(lat, lng, radius_m)
+        stops = self.filter(
+            performance_status="live",
+            performance__status="live",
+            performance__hidden=False,
+            performance__artist__hidden=False,
+            performance__position_lat__gte=south,
+            performance__position_lat__lte=north,
+            performance__position_lng__gte=west,
+            performance__position_lng__lte=east,
+        )
+        if genre_id is not None:
+            stops = stops.filter(performance__genre_id=genre_id)
+        if area_id is not None:
+            stops = stops.filter(area_id=area_id)
+        rows = stops.order_by("performance_id", "order").values(
+            "performance_id",
+            "lat",
+            "lng",
+            "place_name",
+            "starts_at",
+            "ends_at",
+            stop_id=F("id"),
+            area_slug=F("area__slug"),
+            title=F("performance__title"),
+            status=F("performance__status"),
+            like_count=F("performance__like_count"),
+            position_lat=F("performance__position_lat"),
+            position_lng=F("performance__position_lng"),
+            genre=F("performance__genre__slug"),
+            artist_slug=F("performance__artist__slug"),
+            artist_stage_name=F("performance__artist__stage_name"),
+        )
+        chosen: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            current = chosen.get(row["performance_id"])
+            # Stops come in route order: keep the first not yet over, else the last.
+            if current is None or current["ends_at"] <= now:
+                chosen[row["performance_id"]] = row
+        found = []
+        for row in chosen.values():
+            distance = haversine(lat, lng, row["position_lat"], row["position_lng"])
+            if distance <= radius_m:
+                row["distance_m"] = distance
+                row["area"] = row.pop("area_slug")
+                found.append(row)
+        return found
 
 
 class PerformanceQuerySet(models.QuerySet):
@@ -289,6 +360,16 @@ def _nearest_sql(
             "performance_status = 'live'" if part.live_only else "performance_status IN ('scheduled', 'live')"
         )
         where = [status, square, "starts_at > %s"]
+        if part.scheduled_only:
+            # Besides the index's own condition above, which must stay as it is written.
+            where.append("performance_status = 'scheduled'")
+        else:
+            # A live performer who shares a position is nearby by where they are, not by a
+            # stop: StopQuerySet.live_near finds them. They are few, read once per statement.
+            where.append(
+                "performance_id NOT IN (SELECT id FROM performances_performance"
+                " WHERE status = 'live' AND position_lat IS NOT NULL)"
+            )
         part_params: list[Any] = [*square_params, adapt(part.starts_after)]
         if part.starts_before is not None:
             where.append("starts_at <= %s" if part.until_inclusive else "starts_at < %s")

@@ -20,16 +20,25 @@ CENTRE = (38.7139, -9.1394)
 
 
 def build_city(seed: int, performances: int = 150, spread: float = 0.03):
-    """Random performances of 1–5 stops around the centre, at random times and states."""
+    """Random performances of 1–5 stops around the centre, at random times and states; half
+    the live ones share a position."""
     rng = random.Random(seed)
+    # Its own sequence, so the stops stay those each seed always drew.
+    positions = random.Random(-seed)
     now = timezone.now().replace(microsecond=0)
     artists = [ArtistProfileFactory() for _ in range(performances)]
     genres = [GenreFactory(slug="jazz", name="Jazz"), GenreFactory(slug="folk", name="Folk")]
     stops = []
     for artist in artists:
         status = rng.choice(["scheduled"] * 5 + ["live", "completed", "cancelled"])
+        position = {}
+        if status == "live" and positions.random() < 0.5:
+            position = {
+                "position_lat": CENTRE[0] + positions.gauss(0, spread),
+                "position_lng": CENTRE[1] + positions.gauss(0, spread * 4 / 3),
+            }
         performance = Performance.objects.create(
-            artist=artist, title=f"Set {artist.pk}", status=status, genre=rng.choice(genres)
+            artist=artist, title=f"Set {artist.pk}", status=status, genre=rng.choice(genres), **position
         )
         start = now + timedelta(minutes=rng.randint(-300, 3000))
         for order in range(1, rng.randint(1, 5) + 1):
@@ -59,6 +68,13 @@ def brute_force(query: NearbyQuery, now) -> list[tuple[int, int]]:
         if p.status not in ("scheduled", "live"):
             continue
         if query.genre and (p.genre is None or p.genre.slug != query.genre):
+            continue
+        if p.status == PerformanceStatus.LIVE and (query.when == "upcoming" or p.position_lat is not None):
+            # Never upcoming; measured from where they are once they share a position.
+            if query.when != "upcoming":
+                d = haversine(query.lat, query.lng, p.position_lat, p.position_lng)
+                if d <= query.radius_m:
+                    best[p.pk] = (d, p.pk, 0)
             continue
         if query.when == "now" and not (
             (stop.starts_at <= now < stop.ends_at)

@@ -101,7 +101,8 @@ def test_a_nearby_result_keeps_its_fields(api, live):
             "genre": "fado",
             "like_count": 7,
             "position": {"lat": 38.714, "lng": -9.1395},
-            "distance_m": 0,
+            # From the performer's position, not from the stop the search stands on.
+            "distance_m": 43,
             "stop": {
                 "id": stop.pk,
                 "lat": 38.714,
