@@ -160,7 +160,8 @@ def _media_rules() -> list[Rule]:
             "me/media/<str:kind>/<int:item_id>/delete/",
             "POST",
             lambda p: f"/me/media/clip/{p.owner.artist_profile.clips.get().pk}/delete/",
-            signed_in(404, anonymous=LOGIN, owner=302),
+            # Unconfirmed, the owner is asked first (200); strangers learn nothing.
+            signed_in(404, anonymous=LOGIN, owner=200),
         ),
         Rule(
             "reports/<str:kind>/<str:key>/",
@@ -339,7 +340,7 @@ RULES = [
         "me/performances/<int:pk>/end/",
         "POST",
         lambda p: alice_dash(p) + "end/",
-        signed_in(404, anonymous=LOGIN, owner=302),
+        signed_in(404, anonymous=LOGIN, owner=200),  # unconfirmed: the question
     ),
     Rule(
         "me/performances/<int:pk>/cancel/",
@@ -351,7 +352,7 @@ RULES = [
         "me/performances/<int:pk>/delete/",
         "POST",
         lambda p: alice_dash(p) + "delete/",
-        signed_in(404, anonymous=LOGIN, owner=302),
+        signed_in(404, anonymous=LOGIN, owner=200),  # unconfirmed: the question
     ),
     Rule("media/<path:path>", "GET", "/media/../config/settings/base.py", everyone(404)),
     # --- API -------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from apps.core import views as core
+from apps.core.confirm import ask_first, is_confirmed
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest
 from apps.core.ranges import ranged_file_response
@@ -144,6 +146,15 @@ def _item_for_owner(request: HtmxHttpRequest, kind: str, item_id: int) -> MediaI
 @login_required
 def delete(request: HtmxHttpRequest, kind: str, item_id: int) -> HttpResponse:
     item = _item_for_owner(request, kind, item_id)
+    if not is_confirmed(request):
+        name = getattr(item, "title", "") or f"this {item.kind_name}"
+        return ask_first(
+            request,
+            question=f"Delete “{name}”?" if getattr(item, "title", "") else f"Delete {name}?",
+            detail="It is removed from your page and its files are deleted for good.",
+            button="Delete",
+            cancel_url=reverse("media-dashboard"),
+        )
     services.delete_item(item, actor=request.user)
     messages.success(request, "Deleted.")
     if request.htmx:

@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import ArtistProfile
+from apps.core.confirm import ask_first, is_confirmed
 from apps.core.errors import Conflict
 from apps.core.forms import add_service_errors
 from apps.core.htmx import HtmxHttpRequest, template_for
@@ -225,6 +227,16 @@ def performance_go_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def performance_end(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        performance = get_object_or_404(Performance, pk=pk, artist__user=request.user)
+        return ask_first(
+            request,
+            question=f"End “{performance.title}”?",
+            detail="You leave the live map and stop sharing your position; the rest of the route is over.",
+            button="End the performance",
+            cancel_url=reverse("performance-dashboard"),
+            ends_sharing=True,
+        )
     return _act(request, pk, services.end_performance, "Performance ended. Thanks for playing!")
 
 
@@ -237,4 +249,13 @@ def performance_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def performance_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        performance = get_object_or_404(Performance, pk=pk, artist__user=request.user)
+        return ask_first(
+            request,
+            question=f"Delete “{performance.title}”?",
+            detail="The plan and its stops are deleted for good.",
+            button="Delete the plan",
+            cancel_url=reverse("performance-dashboard"),
+        )
     return _act(request, pk, services.delete_performance, "Plan deleted.")

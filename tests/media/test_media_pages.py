@@ -94,3 +94,30 @@ def test_a_performance_page_shows_the_clips_from_it(client):
     page = client.get(performance.get_absolute_url()).content.decode()
     assert "From the set" in page and clip.web_file.url in page
     assert "Hidden one" not in page
+
+
+def test_deleting_an_upload_asks_first_and_changes_nothing_until_confirmed(client, artist):
+    clip = ClipFactory(artist=artist, title="Street set")
+    client.force_login(artist.user)
+    url = reverse("media-delete", args=["clip", clip.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Delete “Street set”?" in html
+    assert 'name="confirm" value="yes"' in html
+    assert Clip.objects.filter(pk=clip.pk).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not Clip.objects.filter(pk=clip.pk).exists()
+
+
+def test_the_dashboards_delete_button_asks_in_the_page_and_confirms_in_its_request(client, artist):
+    clip = ClipFactory(artist=artist, title="Street set")
+    client.force_login(artist.user)
+    html = client.get(reverse("media-dashboard")).content.decode()
+    assert 'hx-confirm="Delete this for good?"' in html
+    assert """hx-vals='{"confirm": "yes"}'""" in html
+    response = client.post(
+        reverse("media-delete", args=["clip", clip.pk]), {"confirm": "yes"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert not Clip.objects.filter(pk=clip.pk).exists()

@@ -91,7 +91,7 @@ def test_go_live_and_end_from_the_dashboard(client_as, artist):
     assert performance.status == PerformanceStatus.LIVE
     page = client.get(reverse("performance-dashboard")).content.decode()
     assert "Share my location" in page
-    client.post(reverse("performance-end", args=[performance.pk]))
+    client.post(reverse("performance-end", args=[performance.pk]), {"confirm": "yes"})
     performance.refresh_from_db()
     assert performance.status == PerformanceStatus.COMPLETED
 
@@ -179,3 +179,44 @@ def test_curators_see_performances_in_the_admin_but_cannot_change_them(client_as
     assert page.status_code == 200
     assert b'name="title"' not in page.content
     assert client.post(f"/admin/performances/performance/{performance.pk}/delete/").status_code == 403
+
+
+def test_ending_a_performance_asks_first_and_changes_nothing_until_confirmed(client_as, artist):
+    performance = plan(artist, 0)
+    client = client_as(artist.user)
+    client.post(reverse("performance-go-live", args=[performance.pk]))
+    url = reverse("performance-end", args=[performance.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert f"End “{performance.title}”?" in html
+    assert f'action="{url}"' in html and 'name="confirm" value="yes"' in html
+    assert 'href="/me/performances/"' in html  # the way back, changing nothing
+    performance.refresh_from_db()
+    assert performance.status == PerformanceStatus.LIVE
+    done = client.post(url, {"confirm": "yes"})
+    assert done.status_code == 302
+    performance.refresh_from_db()
+    assert performance.status == PerformanceStatus.COMPLETED
+
+
+def test_deleting_a_plan_asks_first_and_changes_nothing_until_confirmed(client_as, artist):
+    performance = plan(artist, 120)
+    client = client_as(artist.user)
+    url = reverse("performance-delete", args=[performance.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200
+    assert f"Delete “{performance.title}”?" in asked.content.decode()
+    assert Performance.objects.filter(pk=performance.pk).exists()
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert not Performance.objects.filter(pk=performance.pk).exists()
+
+
+def test_the_dashboard_buttons_lead_to_the_question_not_straight_to_the_action(client_as, artist):
+    live, planned = plan(artist, 0), plan(artist, 120)
+    client = client_as(artist.user)
+    client.post(reverse("performance-go-live", args=[live.pk]))
+    html = client.get(reverse("performance-dashboard")).content.decode()
+    assert 'name="confirm"' not in html
+    assert reverse("performance-end", args=[live.pk]) in html
+    assert reverse("performance-delete", args=[planned.pk]) in html
