@@ -53,7 +53,12 @@ class LocalCatalog:
     def pool(self, event: Event, *, query: str = "") -> QuerySet[Track]:
         tracks = Track.objects.public().filter(self._rule(event))
         if query:
-            tracks = tracks.filter(Q(title__icontains=query) | Q(artist__stage_name__icontains=query))
+            # A guest types what they want to hear: a song, an artist, or a kind of music.
+            tracks = tracks.filter(
+                Q(title__icontains=query)
+                | Q(artist__stage_name__icontains=query)
+                | Q(genre__name__icontains=query)
+            )
         # The subquery keeps one row per track however many pool rules it matches.
         return (
             Track.objects.filter(pk__in=tracks.values("pk"))
