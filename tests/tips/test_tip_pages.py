@@ -98,7 +98,7 @@ def test_an_artist_cannot_tip_themself(client_as, alice, stripe_keys):
     assert "data-tip-form" not in page
 
 
-def test_the_artist_and_performance_pages_link_to_the_tip_page(client, alice):
+def test_the_artist_and_performance_pages_link_to_the_tip_page(client, alice, stripe_keys):
     show = PerformanceFactory(artist=alice.artist_profile)
     assert (
         tip_url(alice.artist_profile) in client.get(alice.artist_profile.get_absolute_url()).content.decode()
