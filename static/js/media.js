@@ -74,8 +74,12 @@
           body: JSON.stringify({ listened_seconds: heard }),
         }).then(function (response) { return response.ok ? response.json() : null; })
           .then(function (body) {
-            var count = audio.closest(".track") && audio.closest(".track").querySelector("[data-play-count]");
-            if (body && count) count.textContent = String(body.play_count);
+            var track = audio.closest(".track");
+            if (!body || !track) return;
+            var count = track.querySelector("[data-play-count]");
+            var noun = track.querySelector("[data-play-noun]");
+            if (count) count.textContent = String(body.play_count);
+            if (noun) noun.textContent = body.play_count === 1 ? "play" : "plays";
           })
           .catch(function () { sent = false; });
       }

@@ -37,8 +37,14 @@
       document.querySelectorAll(selector).forEach(function (node) { node.textContent = String(value); });
     }
 
+    // The noun follows the count: "1 like", "2 likes", as the server wrote it.
+    function setLikes(count) {
+      setText("[data-like-count]", count);
+      setText("[data-like-noun]", count === 1 ? "like" : "likes");
+    }
+
     function show(p) {
-      setText("[data-like-count]", p.like_count);
+      setLikes(p.like_count);
       if (p.position && map) {
         var point = [p.position.lat, p.position.lng];
         if (here) here.setLatLng(point); else here = L.circleMarker(point, { radius: 9 }).addTo(map);
@@ -48,7 +54,7 @@
     new window.Encore.LiveSocket("/ws/performances/" + id + "/", {
       snapshot: function (m) { setText("[data-viewers]", m.viewers); show(m.performance); },
       "performance.viewers": function (m) { setText("[data-viewers]", m.viewers); },
-      "performance.liked": function (m) { setText("[data-like-count]", m.performance.like_count); },
+      "performance.liked": function (m) { setLikes(m.performance.like_count); },
       "performance.moved": function (m) { show(m.performance); },
       "performance.started": function (m) { setText("[data-status]", "Live now"); show(m.performance); },
       "performance.tipped": function (m) { announce(m.text); },

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import ArtistProfile, Follow
-from tests.factories import ArtistProfileFactory, UserFactory
+from apps.media.models import Track
+from tests.factories import ArtistProfileFactory, FollowFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,16 @@ def test_the_profile_form_names_each_link_by_its_service(client_as):
     ]:
         assert f'<label for="id_{field}">{label}</label>' in html
     assert "Youtube url" not in html
+
+
+def test_the_artist_page_says_1_follower_and_1_play_in_the_singular(client):
+    artist = ArtistProfileFactory()
+    FollowFactory(artist=artist)
+    track = TrackFactory(artist=artist)
+    Track.objects.filter(pk=track.pk).update(play_count=1)
+    html = client.get(artist.get_absolute_url()).content.decode()
+    assert "<span data-follower-count>1</span> follower</span>" in html
+    assert "<span data-play-count>1</span> <span data-play-noun>play</span>" in html
+    FollowFactory(artist=artist)
+    html = client.get(artist.get_absolute_url()).content.decode()
+    assert "<span data-follower-count>2</span> followers</span>" in html

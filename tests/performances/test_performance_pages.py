@@ -220,3 +220,15 @@ def test_the_dashboard_buttons_lead_to_the_question_not_straight_to_the_action(c
     assert 'name="confirm"' not in html
     assert reverse("performance-end", args=[live.pk]) in html
     assert reverse("performance-delete", args=[planned.pk]) in html
+
+
+def test_the_performance_page_says_1_like_and_1_view_in_the_singular(client, artist):
+    performance = plan(artist, 0)
+    Performance.objects.filter(pk=performance.pk).update(like_count=1, view_count=1)
+    html = client.get(performance.get_absolute_url()).content.decode()
+    assert '<span class="stat" data-like-count>1</span> <span data-like-noun>like</span>' in html
+    assert " 1 view</span>" in html
+    Performance.objects.filter(pk=performance.pk).update(like_count=2, view_count=2)
+    html = client.get(performance.get_absolute_url()).content.decode()
+    assert '<span class="stat" data-like-count>2</span> <span data-like-noun>likes</span>' in html
+    assert " 2 views</span>" in html

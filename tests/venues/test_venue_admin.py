@@ -187,3 +187,12 @@ def test_a_refused_live_action_says_why(client, venues):
     assert "Only a queued track can be removed." in follow.content.decode()
     assert client.get(admin_url("event_live_action", venues.night.pk, "next")).status_code == 405
     assert client.post(admin_url("event_live_action", venues.night.pk, "dance")).status_code == 404
+
+
+def test_the_veto_question_counts_its_window_in_the_singular_too(client, venues):
+    queue(venues.night, venues.tracks)
+    Event.objects.filter(pk=venues.night.pk).update(veto_window_minutes=1)
+    client.force_login(venues.dave)
+    html = client.get(admin_url("event_live", venues.night.pk)).content.decode()
+    assert "It cannot be requested again for 1 minute." in html
+    assert "1 minutes" not in html
