@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, User
 from apps.media.models import Play, Track
-from apps.performances.models import Performance, View
+from apps.performances.models import Performance, PerformanceStatus, View
 from apps.places.geo import haversine
 from apps.places.models import Area, Genre
 from apps.venues.models import Event
@@ -119,7 +119,9 @@ def for_you(
         Performance.objects.public()
         .active()
         .filter(wanted)
-        .exclude(pk__in=seen)
+        # A show to come that the fan has looked at is left out; one playing now stays, as
+        # they may want to go back to it.
+        .exclude(Q(pk__in=seen) & ~Q(status=PerformanceStatus.LIVE))
         .exclude(artist__user=user)
         .next_first(now)
         .with_related()

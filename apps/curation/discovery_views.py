@@ -19,7 +19,9 @@ from .trending import trending
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The front page: the curators' picks, what plays today near the centre, what is trending."""
     artists = ArtistProfile.objects.public().for_listing()[:8]
-    today = find(NearbyQuery(*settings.CITY_CENTRE, radius_m=10_000, when="today"))[:8]
+    # Live first, then by when they start: a visitor reads it as "what can I catch next".
+    results = find(NearbyQuery(*settings.CITY_CENTRE, radius_m=10_000, when="today"))
+    today = sorted(results, key=lambda r: (r["status"] != "live", r["stop"]["starts_at"]))[:8]
     context = {
         "artists": artists,
         "today": today,
