@@ -23,7 +23,7 @@
     link.href = p.url;
     box.appendChild(link);
     box.appendChild(el("p", "by " + p.artist.stage_name));
-    box.appendChild(el("p", (p.status === "live" ? "Live now · " : "") + p.like_count + " likes", "meta"));
+    box.appendChild(el("p", (p.status === "live" ? "Live now · " : "") + p.like_count + (p.like_count === 1 ? " like" : " likes"), "meta"));
     return box;
   }
 
