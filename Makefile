@@ -8,6 +8,9 @@ PORT ?= 8000
 # Links made without a request (emails from background work) use SITE_URL: keep it where the
 # site is served, unless it is set.
 export SITE_URL ?= http://$(HOST):$(PORT)
+# Python writes the bytecode of what it imports into .venv, so each later process starts from
+# it; compiling every installed package up front took longer than compiling what is imported.
+export PYTHONDONTWRITEBYTECODE =
 
 .PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments
 
@@ -25,12 +28,11 @@ $(VENV)/.installed-bootstrap: requirements/bootstrap.txt | $(BIN)/activate
 			$(PY) -m pip install --quiet --upgrade pip; }
 	touch $@
 
-# Installs a requirements file. uv writes the .pyc files up front as pip does, so no process
-# compiles its imports (none can where PYTHONDONTWRITEBYTECODE is set). pip takes over if uv
-# fails, e.g. where only pip is configured to reach a package index.
+# Installs a requirements file. pip takes over if uv fails, e.g. where only pip is configured
+# to reach a package index.
 VENV_PIP = { $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; }
 PIP_INSTALL = $(VENV_PIP) && $(PY) -m pip install --quiet -r $(1)
-INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --compile-bytecode --python $(PY) -r $(1) \
+INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(PY) -r $(1) \
 	|| { $(PIP_INSTALL); }; else $(PIP_INSTALL); fi
 
 # Reinstall only when a requirements file changed.
