@@ -171,7 +171,7 @@ def _reported_items(reports: QuerySet) -> list:
         if key in seen:
             continue
         seen.add(key)
-        item = report.content_type.model_class()._base_manager.filter(pk=report.object_id).first()
+        item = _item_of(report)
         if item is not None:
             items.append(item)
     return items

@@ -22,9 +22,6 @@ class Shows:
     upcoming: list[Performance]
     recent: list[Performance]
 
-    def __bool__(self) -> bool:
-        return bool(self.live or self.upcoming or self.recent)
-
 
 def artist_shows(artist: ArtistProfile, *, user: User | None, now: datetime | None = None) -> Shows:
     """The artist's shows this user may see; a cancelled show is in none of the lists."""
