@@ -1,7 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core
@@ -13,7 +16,16 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Encore back office"
 admin.site.site_title = "Encore"
 
+
+# Browsers and the admin ask for /favicon.ico whatever a page links; a temporary redirect,
+# since the SVG's own address changes with its content.
+@cache_control(max_age=24 * 60 * 60)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),
     path("admin/", admin.site.urls),

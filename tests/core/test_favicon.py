@@ -34,3 +34,11 @@ def test_the_favicon_is_served_as_an_svg_in_the_brand_colour(client):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"<svg" in body
     assert b"#b3261e" in body
+
+
+def test_the_old_favicon_address_leads_to_the_svg(client):
+    # Browsers and the admin ask for /favicon.ico whatever the page links: it must not 404.
+    response = client.get("/favicon.ico")
+    assert response.status_code in {301, 302}
+    assert response["Location"] == FAVICON
+    assert client.get(response["Location"]).status_code == 200
