@@ -12,7 +12,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # it; compiling every installed package up front took longer than compiling what is imported.
 export PYTHONDONTWRITEBYTECODE =
 
-.PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments
+.PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Encore needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -86,6 +86,10 @@ test-fast: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@ls bench/*.py
+
+# The main pages as each demo persona, desktop and phone, in screenshots/ (bench/screenshots.py).
+screenshots: $(VENV)/.installed-dev
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
