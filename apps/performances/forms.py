@@ -50,13 +50,23 @@ class PerformanceForm(InlineValidationMixin, forms.ModelForm):
 
 class StopForm(forms.Form):
     place_name = forms.CharField(
-        max_length=200, label="Place", help_text="An address or the name of the place."
+        max_length=200,
+        label="Place",
+        help_text="An address or the name of the place. Type a few letters to pick a known place.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-place-input": ""}),
     )
+    # Set by the map, a known place or the device's location; typing them stays possible.
     lat = forms.FloatField(
-        min_value=-90, max_value=90, label="Latitude", widget=forms.NumberInput(attrs={"step": "any"})
+        min_value=-90,
+        max_value=90,
+        label="Latitude",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "coordinate"}),
     )
     lng = forms.FloatField(
-        min_value=-180, max_value=180, label="Longitude", widget=forms.NumberInput(attrs={"step": "any"})
+        min_value=-180,
+        max_value=180,
+        label="Longitude",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "coordinate"}),
     )
     starts_at = forms.DateTimeField(
         label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -69,3 +79,29 @@ class StopForm(forms.Form):
 StopFormSet = formset_factory(
     StopForm, extra=0, min_num=1, max_num=MAX_STOPS, validate_min=True, validate_max=True
 )
+
+
+class PlaceSearchForm(forms.Form):
+    q = forms.CharField(min_length=1, max_length=100, strip=True, label="Place")
+    performance = forms.IntegerField(required=False, min_value=1)
+
+
+def route_error_summary(form: forms.BaseForm, stops: forms.BaseFormSet) -> list[dict[str, str]]:
+    """Every error of the plan form in page order, each with the anchor of what to fix."""
+    entries = [{"href": "", "text": str(error)} for error in form.non_field_errors()]
+    for name, field in form.fields.items():
+        for error in form.errors.get(name, []):
+            entries.append({"href": f"#{form[name].auto_id}", "text": f"{field.label}: {error}"})
+    entries += [{"href": "#route", "text": str(error)} for error in stops.non_form_errors()]
+    for number, stop in enumerate(stops.forms, start=1):
+        for error in stop.non_field_errors():
+            entries.append({"href": f"#stop-{number}", "text": str(error)})
+        for name, field in stop.fields.items():
+            for error in stop.errors.get(name, []):
+                href = f"#{stop[name].auto_id}"
+                entries.append({"href": href, "text": f"Stop {number}, {field.label.lower()}: {error}"})
+    return entries
+
+
+def first_stop_with_errors(stops: forms.BaseFormSet) -> int | None:
+    return next((i for i, stop in enumerate(stops.forms) if stop.errors), None)

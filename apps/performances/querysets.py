@@ -109,6 +109,15 @@ def time_slices(when: str, now: datetime) -> list[TimeSlice]:
 
 
 class StopQuerySet(models.QuerySet):
+    def places_of(self, artist, text: str) -> StopQuerySet:  # noqa: ANN001
+        """The artist's stops whose place name contains the text, latest first: the places
+        the route form offers again."""
+        return (
+            self.filter(performance__artist=artist, place_name__icontains=text)
+            .order_by("-starts_at", "-id")
+            .values("place_name", "lat", "lng", "performance_id")
+        )
+
     def active(self) -> StopQuerySet:
         """Stops of scheduled and live performances: the rows nearby's partial index holds."""
         return self.filter(performance_status__in=ACTIVE)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts import services as accounts_services
 from apps.accounts.models import ArtistProfile, Notification, NotificationKind, User
 from apps.core.errors import Conflict, RateLimited
+from apps.places.geo import parse_boundary
 from apps.places.models import Area, Genre
 from apps.places.querysets import smallest_containing
 
@@ -93,38 +94,97 @@ def clean_route(stops: Sequence[Mapping[str, Any]]) -> list[StopData]:
         raise ValidationError({"stops": f"A route has 1 to {MAX_STOPS} stops; this one has {len(stops)}."})
     route: list[StopData] = []
     for number, raw in enumerate(stops, start=1):
-        where = f"Stop {number}"
-        if not isinstance(raw, Mapping):
-            raise ValidationError({"stops": f"{where}: give lat, lng, place_name, starts_at and ends_at."})
-        place = str(raw.get("place_name") or "").strip()
-        if not place:
-            raise ValidationError({"stops": f"{where}: place_name is required."})
-        if len(place) > PLACE_MAX:
-            raise ValidationError({"stops": f"{where}: place_name has at most {PLACE_MAX} characters."})
-        stop = StopData(
-            lat=_number(raw.get("lat"), "lat", -90, 90, where=where),
-            lng=_number(raw.get("lng"), "lng", -180, 180, where=where),
-            place_name=place,
-            starts_at=_moment(raw.get("starts_at"), "starts_at", where),
-            ends_at=_moment(raw.get("ends_at"), "ends_at", where),
-        )
-        if stop.ends_at <= stop.starts_at:
-            raise ValidationError({"stops": f"{where}: ends_at must be after starts_at."})
-        if stop.ends_at - stop.starts_at > MAX_STOP_LENGTH:
-            hours = MAX_STOP_LENGTH // timedelta(hours=1)
-            raise ValidationError({"stops": f"{where}: a stop lasts at most {hours} hours."})
-        if route:
-            previous = route[-1]
-            if stop.starts_at < previous.starts_at:
+        try:
+            where = f"Stop {number}"
+            if not isinstance(raw, Mapping):
                 raise ValidationError(
-                    {"stops": f"{where} starts before stop {number - 1}: list stops in time order."}
+                    {"stops": f"{where}: give lat, lng, place_name, starts_at and ends_at."}
                 )
-            if stop.starts_at < previous.ends_at:
-                raise ValidationError(
-                    {"stops": f"{where} overlaps stop {number - 1}: it starts before that one ends."}
-                )
-        route.append(stop)
+            place = str(raw.get("place_name") or "").strip()
+            if not place:
+                raise ValidationError({"stops": f"{where}: place_name is required."})
+            if len(place) > PLACE_MAX:
+                raise ValidationError({"stops": f"{where}: place_name has at most {PLACE_MAX} characters."})
+            stop = StopData(
+                lat=_number(raw.get("lat"), "lat", -90, 90, where=where),
+                lng=_number(raw.get("lng"), "lng", -180, 180, where=where),
+                place_name=place,
+                starts_at=_moment(raw.get("starts_at"), "starts_at", where),
+                ends_at=_moment(raw.get("ends_at"), "ends_at", where),
+            )
+            if stop.ends_at <= stop.starts_at:
+                raise ValidationError({"stops": f"{where}: ends_at must be after starts_at."})
+            if stop.ends_at - stop.starts_at > MAX_STOP_LENGTH:
+                hours = MAX_STOP_LENGTH // timedelta(hours=1)
+                raise ValidationError({"stops": f"{where}: a stop lasts at most {hours} hours."})
+            if route:
+                previous = route[-1]
+                if stop.starts_at < previous.starts_at:
+                    raise ValidationError(
+                        {"stops": f"{where} starts before stop {number - 1}: list stops in time order."}
+                    )
+                if stop.starts_at < previous.ends_at:
+                    raise ValidationError(
+                        {"stops": f"{where} overlaps stop {number - 1}: it starts before that one ends."}
+                    )
+            route.append(stop)
+        except ValidationError as exc:
+            # Each message also says which stop broke the rule: forms put it on that stop.
+            raise ValidationError(
+                {"stops": [ValidationError(m, params={"stop": number}) for m in exc.messages]}
+            ) from None
     return route
+
+
+@dataclass(frozen=True)
+class KnownPlace:
+    """A place the route form offers: a name and a point, and where it comes from
+    (`route`: this performance, `earlier`: another of the artist's, `area`: a city area)."""
+
+    name: str
+    lat: float
+    lng: float
+    kind: str
+
+
+PLACE_SEARCH_LIMIT = 8
+
+
+def _area_centre(area: Area) -> tuple[float, float] | None:
+    # The centroid, unless the shape bends around it (then a point surely inside).
+    try:
+        shape = parse_boundary(area.boundary)
+    except ValidationError:
+        return None
+    point = shape.centroid if shape.covers(shape.centroid) else shape.representative_point()
+    return point.y, point.x
+
+
+def find_places(
+    artist: ArtistProfile, text: str, *, performance: Performance | None = None
+) -> list[KnownPlace]:
+    """Known places whose name contains the text: the artist's own stops (this route's first,
+    each name once, the latest point), then the city's areas at their centre. No geocoder."""
+    text = text.strip()
+    own: dict[str, KnownPlace] = {}
+    for row in Stop.objects.places_of(artist, text)[:200]:
+        key = row["place_name"].casefold()
+        in_route = performance is not None and row["performance_id"] == performance.pk
+        if key not in own or (in_route and own[key].kind != "route"):
+            kind = "route" if in_route else "earlier"
+            own[key] = KnownPlace(row["place_name"], row["lat"], row["lng"], kind)
+    areas = []
+    for area in Area.objects.filter(name__icontains=text).order_by("name")[:PLACE_SEARCH_LIMIT]:
+        centre = _area_centre(area)
+        if centre is not None and area.name.casefold() not in own:
+            areas.append(KnownPlace(area.name, centre[0], centre[1], "area"))
+    # Within a kind, names that start with the text come first.
+    rank = {"route": 0, "earlier": 1, "area": 2}
+    places = sorted(
+        [*own.values(), *areas],
+        key=lambda p: (rank[p.kind], not p.name.casefold().startswith(text.casefold())),
+    )
+    return places[:PLACE_SEARCH_LIMIT]
 
 
 def _clean_text(title: Any = None, description: Any = None) -> dict[str, str]:

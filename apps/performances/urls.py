@@ -7,6 +7,7 @@ urlpatterns = [
     path("performances/<int:pk>/", views.performance_detail, name="performance-detail"),
     path("performances/<int:pk>/like/", views.performance_like, name="performance-like"),
     path("me/performances/", views.dashboard, name="performance-dashboard"),
+    path("me/performances/places/", views.performance_places, name="performance-places"),
     path("me/performances/new/", views.performance_create, name="performance-create"),
     path("me/performances/<int:pk>/edit/", views.performance_edit, name="performance-edit"),
     path("me/performances/<int:pk>/go-live/", views.performance_go_live, name="performance-go-live"),

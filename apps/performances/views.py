@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,14 @@ from apps.core.htmx import HtmxHttpRequest, template_for
 from apps.core.visitors import visitor_key
 
 from . import services
-from .forms import MapFilterForm, PerformanceForm, StopFormSet
+from .forms import (
+    MapFilterForm,
+    PerformanceForm,
+    PlaceSearchForm,
+    StopFormSet,
+    first_stop_with_errors,
+    route_error_summary,
+)
 from .models import Like, Performance
 from .nearby import NearbyQuery, find
 
@@ -145,28 +153,40 @@ def _route_form(request: HtmxHttpRequest, performance: Performance | None) -> Ht
     form = PerformanceForm(data, instance=performance)
     stops = StopFormSet(data, initial=initial_stops or None, prefix="stops")
     editing = request.POST.get("edit_route")
+    active = _posted_stop(request)
+    failed = False
     if data is not None and editing:
         # Adding or removing a stop re-renders the form (inline with HTMX, or as a page).
-        stops = _edited_formset(request, editing)
-    elif data is not None and form.is_valid() and stops.is_valid():
-        route = [s.cleaned_data for s in stops.forms if s.cleaned_data]
-        fields = {**form.cleaned_data, "stops": route}
-        try:
-            if performance is None:
-                performance = services.create_performance(artist, actor=request.user, **fields)
-                messages.success(request, "Performance planned.")
-            else:
-                performance = services.update_performance(performance, actor=request.user, **fields)
-                messages.success(request, "Performance saved.")
-            return redirect("performance-dashboard")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
+        stops, active = _edited_formset(request, editing, active)
+    elif data is not None:
+        failed = True
+        if form.is_valid() and stops.is_valid():
+            route = [s.cleaned_data for s in stops.forms if s.cleaned_data]
+            fields = {**form.cleaned_data, "stops": route}
+            try:
+                if performance is None:
+                    performance = services.create_performance(artist, actor=request.user, **fields)
+                    messages.success(request, "Performance planned.")
+                else:
+                    performance = services.update_performance(performance, actor=request.user, **fields)
+                    messages.success(request, "Performance saved.")
+                return redirect("performance-dashboard")
+            except ValidationError as exc:
+                _add_route_errors(form, stops, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+        # The stop to fix is the one to show; otherwise the one the artist was placing.
+        wrong = first_stop_with_errors(stops)
+        active = wrong if wrong is not None else active
+    if not 0 <= active < stops.total_form_count():
+        active = 0
     context = {
         "form": form,
         "stops": stops,
+        "active_stop": active,
+        "error_summary": route_error_summary(form, stops) if failed else [],
         "performance": performance,
+        "places_url": reverse("performance-places"),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
@@ -174,8 +194,28 @@ def _route_form(request: HtmxHttpRequest, performance: Performance | None) -> Ht
     return render(request, f"{page}#route" if request.htmx and editing else page, context)
 
 
-def _edited_formset(request: HtmxHttpRequest, editing: str):  # noqa: ANN202
-    """The stops as submitted, with one added (`add`) or one removed (`remove-<n>`)."""
+def _posted_stop(request: HtmxHttpRequest) -> int:
+    value = request.POST.get("active_stop", "")
+    return int(value) if value.isdigit() else 0
+
+
+def _add_route_errors(form: PerformanceForm, stops, error: ValidationError) -> None:  # noqa: ANN001
+    """A service's errors on the plan form: a route rule one stop breaks on that stop."""
+    if hasattr(error, "error_dict"):
+        for item in error.error_dict.pop("stops", []):
+            number = (item.params or {}).get("stop")
+            if isinstance(number, int) and 1 <= number <= len(stops.forms):
+                stops.forms[number - 1].add_error(None, list(item)[0])
+            else:
+                form.add_error(None, list(item))
+        if not error.error_dict:
+            return
+    add_service_errors(form, error)
+
+
+def _edited_formset(request: HtmxHttpRequest, editing: str, active: int):  # noqa: ANN202
+    """The stops as submitted, with one added (`add`) or one removed (`remove-<n>`), and the
+    stop to select next: the new one, or the same stop as before the removal."""
     prefix = "stops"
     total = int(request.POST.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
     rows = [
@@ -187,11 +227,41 @@ def _edited_formset(request: HtmxHttpRequest, editing: str):  # noqa: ANN202
     ]
     if editing == "add" and len(rows) < StopFormSet.max_num:
         rows.append({})
+        active = len(rows) - 1
     elif editing.startswith("remove-") and len(rows) > 1:
         index = editing.removeprefix("remove-")
         if index.isdigit() and int(index) < len(rows):
             rows.pop(int(index))
-    return StopFormSet(initial=rows, prefix=prefix)
+            active = active - 1 if int(index) < active else min(active, len(rows) - 1)
+    return StopFormSet(initial=rows, prefix=prefix), active
+
+
+def _json_error(status: int, code: str, detail: str, errors: dict | None = None) -> JsonResponse:
+    # The API's error shape, so one client reads both.
+    return JsonResponse({"detail": detail, "code": code, "errors": errors or {}}, status=status)
+
+
+@require_GET
+def performance_places(request: HtmxHttpRequest) -> JsonResponse:
+    """Known places for a stop of the artist's route: `?q=<text>[&performance=<id>]`."""
+    if not request.user.is_authenticated:
+        return _json_error(401, "not_authenticated", "Sign in to plan a route.")
+    artist = _my_artist(request)
+    if artist is None:
+        return _json_error(403, "permission_denied", "Only artists plan routes.")
+    search = PlaceSearchForm(request.GET)
+    if not search.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in search.errors.items()}
+        return _json_error(400, "invalid", "Check the search.", errors)
+    performance = None
+    if search.cleaned_data["performance"] is not None:
+        performance = (
+            Performance.objects.of_artist(artist).filter(pk=search.cleaned_data["performance"]).first()
+        )
+        if performance is None:
+            return _json_error(404, "not_found", "Not found.")
+    places = services.find_places(artist, search.cleaned_data["q"], performance=performance)
+    return JsonResponse({"results": [asdict(place) for place in places]})
 
 
 @require_http_methods(["GET", "POST"])
