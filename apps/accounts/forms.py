@@ -29,6 +29,12 @@ class ArtistProfileForm(InlineValidationMixin, forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         help_text="JPEG, PNG, WebP or GIF. We crop it square and remove its metadata.",
     )
+    cover = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text="A wide picture behind your name. We crop it to 3:1 and remove its metadata.",
+        label="Cover image",
+    )
     genres = forms.ModelMultipleChoiceField(
         queryset=Genre.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -40,6 +46,7 @@ class ArtistProfileForm(InlineValidationMixin, forms.ModelForm):
             "stage_name",
             "bio",
             "avatar",
+            "cover",
             "genres",
             "home_area",
             "instagram_url",
@@ -74,9 +81,10 @@ class ArtistProfileForm(InlineValidationMixin, forms.ModelForm):
         return self._clean_link("youtube_url")
 
     def changes(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "avatar"}
-        if self.cleaned_data.get("avatar"):
-            data["avatar"] = self.cleaned_data["avatar"]
+        images = services.IMAGE_FIELDS
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in images}
+        # Only a new upload replaces a picture: a field left empty cleans to the stored file.
+        data.update({name: self.cleaned_data[name] for name in images if name in self.files})
         return data
 
 

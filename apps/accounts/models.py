@@ -58,6 +58,7 @@ class ArtistProfile(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     bio = models.TextField(blank=True, max_length=3000, help_text="Sanitised HTML.")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
+    cover = models.ImageField(upload_to="covers/", blank=True)
     genres = models.ManyToManyField("places.Genre", blank=True, related_name="artists")
     home_area = models.ForeignKey(
         "places.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="artists"

@@ -29,7 +29,10 @@ LINK_HOSTS = {
     "youtube_url": ("youtube.com", "youtu.be"),
     "website_url": (),
 }
-PROFILE_FIELDS = {"stage_name", "bio", "genres", "home_area", "avatar", *LINK_HOSTS}
+PROFILE_FIELDS = {"stage_name", "bio", "genres", "home_area", "avatar", "cover", *LINK_HOSTS}
+IMAGE_FIELDS = ("avatar", "cover")
+# The cover is shown as a wide banner: cropped to 3:1 at a size that stays sharp on a laptop.
+COVER_SIZE = (1200, 400)
 AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Decoding is refused past this many pixels: a tiny file can claim a huge canvas.
 AVATAR_MAX_PIXELS = 40_000_000
@@ -60,9 +63,18 @@ def check_link(field: str, url: str) -> None:
 
 def process_avatar(upload: Any) -> ContentFile:
     """A square JPEG of the uploaded image, re-encoded so no metadata (EXIF, GPS) survives."""
+    return _process_image(upload, "avatar", (settings.AVATAR_SIZE, settings.AVATAR_SIZE))
+
+
+def process_cover(upload: Any) -> ContentFile:
+    """The banner behind an artist's page: a 3:1 JPEG of the image, without its metadata."""
+    return _process_image(upload, "cover", COVER_SIZE)
+
+
+def _process_image(upload: Any, field: str, size: tuple[int, int]) -> ContentFile:
     if upload.size > settings.AVATAR_MAX_BYTES:
         limit = settings.AVATAR_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"avatar": f"The image is larger than {limit} MB."})
+        raise ValidationError({field: f"The image is larger than {limit} MB."})
     upload.seek(0)
     data = upload.read()
     try:
@@ -70,20 +82,20 @@ def process_avatar(upload: Any) -> ContentFile:
             kind = probe.format
             width, height = probe.size
             if kind not in AVATAR_FORMATS:
-                raise ValidationError({"avatar": "Upload a JPEG, PNG, WebP or GIF image."})
+                raise ValidationError({field: "Upload a JPEG, PNG, WebP or GIF image."})
             if width * height > AVATAR_MAX_PIXELS:
-                raise ValidationError({"avatar": "The image has too many pixels."})
+                raise ValidationError({field: "The image has too many pixels."})
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             image = ImageOps.exif_transpose(image).convert("RGB")
-            image = ImageOps.fit(image, (settings.AVATAR_SIZE, settings.AVATAR_SIZE))
+            image = ImageOps.fit(image, size)
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"avatar": "This file is not an image we can read."}) from exc
+        raise ValidationError({field: "This file is not an image we can read."}) from exc
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
@@ -119,6 +131,8 @@ def _apply_profile_changes(profile: ArtistProfile, changes: dict[str, Any]) -> l
         raise ValidationError({"home_area": "Choose an area from the list."})
     if changes.get("avatar"):
         changes["avatar"] = process_avatar(changes["avatar"])
+    if changes.get("cover"):
+        changes["cover"] = process_cover(changes["cover"])
     genres = changes.pop("genres", None)
     for field, value in changes.items():
         setattr(profile, field, value)
@@ -134,7 +148,7 @@ def create_artist_profile(user: User, **fields: Any) -> ArtistProfile:
     fields.setdefault("stage_name", "")
     genres = _apply_profile_changes(profile, fields)
     profile.slug = _unique_slug(profile.stage_name)
-    profile.full_clean(exclude=["user", "avatar"])
+    profile.full_clean(exclude=["user", *IMAGE_FIELDS])
     try:
         with transaction.atomic():
             profile.save()
@@ -152,17 +166,18 @@ def update_artist_profile(profile: ArtistProfile, *, actor: User, **changes: Any
     if profile.user_id != actor.id:
         raise PermissionDenied("Only the artist can edit this profile.")
     profile = ArtistProfile.objects.select_for_update().get(pk=profile.pk)
-    old_avatar = profile.avatar.name if profile.avatar else ""
+    old_files = {field: getattr(profile, field).name for field in IMAGE_FIELDS if getattr(profile, field)}
     genres = _apply_profile_changes(profile, changes)
     if "stage_name" in changes:
         profile.slug = _unique_slug(profile.stage_name, exclude_id=profile.id)
-    profile.full_clean(exclude=["user", "avatar"])
+    profile.full_clean(exclude=["user", *IMAGE_FIELDS])
     profile.save()
     if genres is not None:
         profile.genres.set(genres)
-    if old_avatar and profile.avatar.name != old_avatar:
-        storage = profile.avatar.storage
-        transaction.on_commit(lambda: storage.delete(old_avatar))
+    for field, old_name in old_files.items():
+        if getattr(profile, field).name != old_name:
+            storage = getattr(profile, field).storage
+            transaction.on_commit(lambda storage=storage, old_name=old_name: storage.delete(old_name))
     return profile
 
 

@@ -26,6 +26,7 @@ class Collection(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="collections"
     )
     intro = models.TextField(max_length=2000, blank=True, help_text="The curator's note that opens the page.")
+    cover = models.ImageField(upload_to="covers/", blank=True)
     areas = models.ManyToManyField("places.Area", blank=True, related_name="collections")
     genres = models.ManyToManyField("places.Genre", blank=True, related_name="collections")
     status = models.CharField(max_length=12, choices=CollectionStatus.choices, default=CollectionStatus.DRAFT)

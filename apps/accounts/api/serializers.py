@@ -31,6 +31,7 @@ class ArtistSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     home_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     avatar = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
+    cover = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
     follower_count = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -41,6 +42,7 @@ class ArtistSerializer(serializers.ModelSerializer):
             "stage_name",
             "bio",
             "avatar",
+            "cover",
             "genres",
             "home_area",
             "instagram_url",
@@ -61,6 +63,7 @@ class ArtistWriteSerializer(serializers.Serializer):
     stage_name = serializers.CharField(max_length=80)
     bio = serializers.CharField(max_length=3000, allow_blank=True, required=False)
     avatar = serializers.FileField(required=False, allow_null=True)
+    cover = serializers.FileField(required=False, allow_null=True)
     genres = SlugChoiceField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
     home_area = SlugChoiceField(
         slug_field="slug", queryset=Area.objects.all(), required=False, allow_null=True
