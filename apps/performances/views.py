@@ -47,6 +47,7 @@ def map_page(request: HtmxHttpRequest) -> HttpResponse:
         **defaults,
     }
     results: list[dict] = []
+    now = timezone.now()
     if form.is_valid():
         values = form.query_values(default_radius)
         query = NearbyQuery(
@@ -57,9 +58,11 @@ def map_page(request: HtmxHttpRequest) -> HttpResponse:
             genre=values["genre"],
             area=values["area"],
         )
-        results = find(query)
+        results = find(query, now)
     context = {
         "form": form,
+        # One moment for the search and the list: a live show's stop is "under way" by it.
+        "now": now,
         "query": values,
         "results": results,
         "tile_url": settings.MAP_TILE_URL,

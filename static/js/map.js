@@ -1,6 +1,13 @@
-// The live map: markers from the server-rendered list, then kept current by /ws/map/.
+// The live map. The list (#results) is the page's one state: each entry carries where its
+// performance is and whether it is live, and the markers are drawn from the entries, so the
+// list and the map always show the same set. Filters and panning fetch a new list from the
+// server; /ws/map/ messages change the list (at once where they can, then from the server,
+// which knows the filters) and the markers follow.
 (function () {
   "use strict";
+
+  var REFRESH_DELAY_MS = 400;
+  var WIDE = "(min-width: 48rem)";
 
   function el(tag, text, className) {
     var node = document.createElement(tag);
@@ -9,107 +16,271 @@
     return node;
   }
 
-  function pointOf(p) {
-    if (p.position) return [p.position.lat, p.position.lng];
-    if (p.stop) return [p.stop.lat, p.stop.lng];
-    if (p.stops && p.stops.length) return [p.stops[0].lat, p.stops[0].lng];
-    return null;
+  function plural(count, noun) {
+    return count + " " + noun + (count === 1 ? "" : "s");
+  }
+
+  function entryData(li) {
+    var d = li.dataset;
+    return {
+      id: d.performanceId,
+      title: d.title,
+      artist: d.artist,
+      url: d.url,
+      live: d.status === "live",
+      likeCount: parseInt(d.likeCount, 10) || 0,
+      point: [parseFloat(d.lat), parseFloat(d.lng)],
+    };
   }
 
   function popup(p) {
     // Built from text nodes: titles and names are user input.
     var box = el("div", null, "map-popup");
+    if (p.live) box.appendChild(el("span", "Live", "badge live"));
     var link = el("a", p.title);
     link.href = p.url;
     box.appendChild(link);
-    box.appendChild(el("p", "by " + p.artist.stage_name));
-    box.appendChild(el("p", (p.status === "live" ? "Live now · " : "") + p.like_count + (p.like_count === 1 ? " like" : " likes"), "meta"));
+    box.appendChild(el("p", "by " + p.artist));
+    box.appendChild(el("p", plural(p.likeCount, "like"), "meta"));
     return box;
+  }
+
+  function markerIcon(live) {
+    return L.divIcon({
+      className: "map-marker" + (live ? " marker-live" : ""),
+      html: '<span class="map-marker-dot"></span>',
+      iconSize: live ? [28, 28] : [22, 22],
+      popupAnchor: [0, -12],
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var live = children.filter(function (m) { return m.options.live; }).length;
+    var html = '<span class="map-cluster-count">' + children.length + "</span>";
+    if (live) html += '<span class="map-cluster-live">' + live + " live</span>";
+    return L.divIcon({
+      className: "marker-cluster map-cluster" + (live ? " has-live" : ""),
+      html: html,
+      iconSize: [40, 40],
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var mapBox = document.getElementById("map");
-    if (!mapBox || !window.L) return;
-    var lat = parseFloat(mapBox.dataset.lat), lng = parseFloat(mapBox.dataset.lng);
-    var radiusKm = parseFloat(mapBox.dataset.radiusKm) || 5;
-    var map = L.map(mapBox).setView([lat, lng], radiusKm > 10 ? 11 : radiusKm > 3 ? 13 : 14);
+    var form = document.querySelector("[data-map-filters]");
+    if (!mapBox || !form || !window.L) return;
+    var layout = document.querySelector(".map-layout");
+
+    var map = L.map(mapBox, { zoomSnap: 0.5 });
     L.tileLayer(mapBox.dataset.tileUrl, { attribution: mapBox.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
-    var cluster = L.markerClusterGroup();
+    var cluster = L.markerClusterGroup({
+      maxClusterRadius: 44,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: clusterIcon,
+    });
     map.addLayer(cluster);
     var markers = {};
-    var filters = { when: "today", genre: "" };
 
-    function wanted(p) {
-      if (p.status === "completed" || p.status === "cancelled") return false;
-      if (filters.genre && p.genre !== filters.genre) return false;
-      if (filters.when === "upcoming" && p.status === "live") return false;
-      return true;
+    function results() { return document.getElementById("results"); }
+    function entries() { return Array.prototype.slice.call(document.querySelectorAll("#results li.map-entry")); }
+    function entryOf(id) { return document.querySelector('#results li.map-entry[data-performance-id="' + id + '"]'); }
+
+    // --- Markers, drawn from the list ------------------------------------------------------
+    function render() {
+      var seen = {};
+      entries().forEach(function (li) {
+        var p = entryData(li);
+        if (isNaN(p.point[0]) || isNaN(p.point[1])) return;
+        seen[p.id] = true;
+        var marker = markers[p.id];
+        if (marker && marker.options.live !== p.live) {
+          // Live or not changes the icon and the cluster's live count: add it afresh.
+          cluster.removeLayer(marker);
+          marker = null;
+        }
+        if (!marker) {
+          marker = L.marker(p.point, { icon: markerIcon(p.live), title: p.title, live: p.live, keyboard: true });
+          markers[p.id] = marker;
+          cluster.addLayer(marker);
+        } else {
+          var at = marker.getLatLng();
+          if (at.lat !== p.point[0] || at.lng !== p.point[1]) marker.setLatLng(p.point);
+        }
+        marker.bindPopup(popup(p));
+      });
+      Object.keys(markers).forEach(function (id) {
+        if (!seen[id]) { cluster.removeLayer(markers[id]); delete markers[id]; }
+      });
+      var count = document.querySelector("[data-map-count]");
+      if (count) count.textContent = String(entries().length);
     }
 
-    function upsert(p) {
-      if (!wanted(p)) { remove(p.id); return; }
-      var point = pointOf(p);
-      if (!point) return;
-      var marker = markers[p.id];
-      if (!marker) {
-        marker = L.marker(point, { title: p.title, alt: p.title + " by " + p.artist.stage_name, keyboard: true });
-        markers[p.id] = marker;
-        cluster.addLayer(marker);
-      } else {
-        marker.setLatLng(point);
-      }
-      marker.performance = p;
-      marker.bindPopup(popup(p));
-      var icon = marker.getElement && marker.getElement();
-      if (icon) icon.classList.toggle("marker-live", p.status === "live");
-    }
-
-    function remove(id) {
-      if (markers[id]) { cluster.removeLayer(markers[id]); delete markers[id]; }
-    }
-
-    function loadResults() {
-      var results = document.getElementById("results");
-      var data = document.getElementById("map-results");
-      if (!results || !data) return;
-      filters.when = results.dataset.when || "today";
-      filters.genre = results.dataset.genre || "";
-      cluster.clearLayers();
-      markers = {};
-      JSON.parse(data.textContent).forEach(upsert);
-      return results;
-    }
-
-    function area() {
-      var results = document.getElementById("results");
-      return "lat=" + results.dataset.lat + "&lng=" + results.dataset.lng + "&radius_km=" + results.dataset.radiusKm;
-    }
-
-    loadResults();
-    var socket = new window.Encore.LiveSocket("/ws/map/?" + area(), {
-      snapshot: function (m) { m.performances.forEach(upsert); },
-      "performance.started": function (m) { upsert(m.performance); },
-      "performance.moved": function (m) { upsert(m.performance); },
-      "performance.updated": function (m) { upsert(m.performance); },
-      "performance.ended": function (m) { remove(m.performance.id); },
-      "performance.removed": function (m) { remove(m.performance.id); },
-      "performance.liked": function (m) {
-        var marker = markers[m.performance.id];
-        if (marker) { marker.performance.like_count = m.performance.like_count; marker.bindPopup(popup(marker.performance)); }
-      },
+    // --- The view ----------------------------------------------------------------------------
+    var userMoving = false;
+    ["mousedown", "touchstart", "wheel", "keydown", "dblclick"].forEach(function (type) {
+      mapBox.addEventListener(type, function () { userMoving = true; }, { passive: true });
     });
 
+    function searchArea() {
+      var r = results().dataset;
+      return { lat: parseFloat(r.lat), lng: parseFloat(r.lng), radiusKm: parseFloat(r.radiusKm) || 5 };
+    }
+
+    // The first view and each new search: zoomed so that the shows can be told apart.
+    function frame() {
+      userMoving = false;
+      var points = entries().map(function (li) { return entryData(li).point; })
+        .filter(function (pt) { return !isNaN(pt[0]) && !isNaN(pt[1]); });
+      var area = searchArea();
+      if (points.length) {
+        map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 16, animate: false });
+      } else {
+        map.fitBounds(L.latLng(area.lat, area.lng).toBounds(area.radiusKm * 2000), { animate: false });
+      }
+    }
+
+    // --- The list, fetched for the form's filters --------------------------------------------
+    var fetchSeq = 0, refreshTimer = null;
+
+    function listUrl() {
+      var params = new URLSearchParams(new FormData(form));
+      return form.getAttribute("action") + "?" + params.toString();
+    }
+
+    function refresh() {
+      window.clearTimeout(refreshTimer);
+      var mine = ++fetchSeq;
+      return fetch(listUrl(), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null || mine !== fetchSeq) return; // a newer search answered first
+          var template = document.createElement("template");
+          template.innerHTML = html.trim();
+          var fresh = template.content.querySelector("#results");
+          if (fresh && results()) { results().replaceWith(fresh); render(); }
+        })
+        .catch(function () { /* the next message or search tries again */ });
+    }
+
+    function refreshSoon() {
+      window.clearTimeout(refreshTimer);
+      refreshTimer = window.setTimeout(refresh, REFRESH_DELAY_MS);
+    }
+
+    // --- Live messages -------------------------------------------------------------------------
+    function circle() {
+      var area = searchArea();
+      return { lat: area.lat.toFixed(5), lng: area.lng.toFixed(5), radius_km: String(area.radiusKm) };
+    }
+
+    var quietSnapshots = 1; // the first snapshot (and one per subscribe) matches the list already
+    var pendingSubscribe = false;
+    var socket = null;
+    if (window.Encore && window.Encore.LiveSocket) {
+      socket = new window.Encore.LiveSocket("/ws/map/?" + new URLSearchParams(circle()).toString(), {
+        snapshot: function () {
+          if (pendingSubscribe) { subscribe(); return; } // the search moved while connecting
+          if (quietSnapshots > 0) { quietSnapshots -= 1; return; }
+          refresh(); // a reconnect: what was missed is in the server's list
+        },
+        "performance.started": refreshSoon,
+        "performance.updated": refreshSoon,
+        "performance.moved": function (m) {
+          var li = entryOf(m.performance.id), position = m.performance.position;
+          if (li && position) {
+            li.dataset.lat = position.lat;
+            li.dataset.lng = position.lng;
+            render();
+          }
+          refreshSoon(); // its distance, and whether it is still in the area
+        },
+        "performance.ended": function (m) { drop(m.performance.id); },
+        "performance.removed": function (m) { drop(m.performance.id); },
+        "performance.liked": function (m) {
+          var li = entryOf(m.performance.id), marker = markers[m.performance.id];
+          if (!li) return;
+          li.dataset.likeCount = m.performance.like_count;
+          if (marker) marker.bindPopup(popup(entryData(li)));
+        },
+      });
+    }
+
+    function drop(id) {
+      var li = entryOf(id);
+      if (li) { li.remove(); render(); }
+      refreshSoon(); // the heading's count
+    }
+
+    function subscribe() {
+      if (!socket) return;
+      var area = circle();
+      socket.path = "/ws/map/?" + new URLSearchParams(area).toString(); // for reconnects too
+      pendingSubscribe = !socket.ws || socket.ws.readyState !== WebSocket.OPEN;
+      if (pendingSubscribe) return;
+      quietSnapshots = 1;
+      socket.send(Object.assign({ type: "subscribe" }, area));
+    }
+
+    // Panning or zooming searches where the map now is: the list, markers and socket follow.
+    map.on("moveend", function () {
+      if (!userMoving) return;
+      userMoving = false;
+      var centre = map.getCenter();
+      form.querySelector("[name=lat]").value = centre.lat.toFixed(5);
+      form.querySelector("[name=lng]").value = centre.lng.toFixed(5);
+      history.replaceState(history.state, "", listUrl());
+      refresh().then(subscribe);
+    });
+
+    // A filter changed: htmx swapped in the new list.
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (!event.detail.target || event.detail.target.id !== "results") return;
-      var results = loadResults();
-      map.setView([parseFloat(results.dataset.lat), parseFloat(results.dataset.lng)]);
-      var params = new URLSearchParams(area());
-      socket.send({ type: "subscribe", lat: params.get("lat"), lng: params.get("lng"), radius_km: params.get("radius_km") });
+      fetchSeq += 1; // an older refresh must not overwrite it
+      render();
+      frame();
+      subscribe();
+      summarise();
     });
 
+    // --- Phones: filters folded, a Map / List switch ---------------------------------------------
+    var panel = document.querySelector("[data-map-filters-panel]");
+    if (panel && window.matchMedia(WIDE).matches) panel.open = true;
+
+    function summarise() {
+      var summary = document.querySelector("[data-map-filters-summary]");
+      if (!summary) return;
+      var parts = [];
+      ["when", "genre", "area"].forEach(function (name) {
+        var select = form.querySelector("[name=" + name + "]");
+        if (select && select.value) parts.push(select.options[select.selectedIndex].text);
+      });
+      parts.push(searchArea().radiusKm + " km");
+      summary.textContent = parts.join(" · ");
+    }
+
+    var tabs = document.querySelector("[data-map-tabs]");
+    if (tabs && layout) {
+      tabs.hidden = false;
+      layout.classList.add("has-tabs");
+      tabs.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-map-view]");
+        if (!button) return;
+        var view = button.dataset.mapView;
+        layout.dataset.view = view;
+        tabs.querySelectorAll("[data-map-view]").forEach(function (tab) {
+          tab.setAttribute("aria-selected", String(tab === button));
+        });
+        if (view === "map") map.invalidateSize();
+      });
+    }
+
+    render();
+    frame();
+
     // Centre on the visitor when they allow it and did not pick a place already.
-    var form = document.querySelector("[data-map-filters]");
-    if (form && !new URLSearchParams(window.location.search).has("lat") && navigator.geolocation) {
+    if (!new URLSearchParams(window.location.search).has("lat") && navigator.geolocation) {
       navigator.geolocation.getCurrentPosition(function (pos) {
         form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(5);
         form.querySelector("[name=lng]").value = pos.coords.longitude.toFixed(5);

@@ -27,7 +27,7 @@ def test_a_performer_plans_two_stops_goes_live_and_a_fan_sees_the_marker_appear(
     artist = ArtistProfileFactory(stage_name="Rua Nova")
     fan = open_page("/map/?lat=38.7139&lng=-9.1394&radius_km=3&when=now")
     expect(fan.locator("#results")).to_contain_text("0 performances")
-    expect(fan.locator("img.leaflet-marker-icon")).to_have_count(0)
+    expect(fan.locator("#map .leaflet-marker-icon")).to_have_count(0)
 
     performer = open_page("/me/performances/new/", user=artist.user)
     performer.fill("input[name=title]", "Rossio at noon")
@@ -46,6 +46,6 @@ def test_a_performer_plans_two_stops_goes_live_and_a_fan_sees_the_marker_appear(
     expect(performer.get_by_text("You are live.")).to_be_visible()
     assert Performance.objects.get().status == PerformanceStatus.LIVE
 
-    marker = fan.locator('img.leaflet-marker-icon[title="Rossio at noon"]')
+    marker = fan.locator('#map .leaflet-marker-icon[title="Rossio at noon"]')
     expect(marker).to_be_visible(timeout=10_000)
     expect(marker).to_have_class(re.compile("marker-live"))

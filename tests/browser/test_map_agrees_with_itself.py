@@ -1,0 +1,114 @@
+"""The live map page: its list and its markers show the same performances, whatever the
+filters, wherever the browser is, and as shows go live, move and end."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import AreaFactory, PerformanceFactory, StopFactory, square
+
+pytestmark = pytest.mark.browser
+
+CENTRE = (38.7139, -9.1394)
+MAP = f"/map/?lat={CENTRE[0]}&lng={CENTRE[1]}&radius_km=3"
+
+# Markers the person can see: a lone marker counts one (by its title), a cluster its number.
+MARKERS = """() => {
+  const seen = {titles: [], clustered: 0};
+  document.querySelectorAll('#map .leaflet-marker-pane .leaflet-marker-icon').forEach((icon) => {
+    if (icon.classList.contains('marker-cluster')) {
+      seen.clustered += parseInt(icon.textContent.replace(/\\D+/g, ' ').trim().split(' ')[0], 10);
+    } else {
+      seen.titles.push(icon.getAttribute('title'));
+    }
+  });
+  return seen;
+}"""
+
+
+def listed(page) -> list[str]:  # noqa: ANN001
+    return sorted(page.locator("#results li.result strong").all_inner_texts())
+
+
+def shown(page) -> tuple[list[str], int]:  # noqa: ANN001
+    seen = page.evaluate(MARKERS)
+    return sorted(seen["titles"]), seen["clustered"]
+
+
+def expect_same_set(page, titles: list[str]) -> None:  # noqa: ANN001
+    """The list names exactly `titles`, and the markers (lone or counted in a cluster) do too."""
+    expect(page.locator("#results li.result")).to_have_count(len(titles))
+    assert listed(page) == sorted(titles)
+    deadline = timezone.now() + timedelta(seconds=5)
+    while True:
+        lone, clustered = shown(page)
+        if (len(lone) + clustered == len(titles) and set(lone) <= set(titles)) or timezone.now() > deadline:
+            break
+        page.wait_for_timeout(100)
+    assert len(lone) + clustered == len(titles), (lone, clustered, titles)
+    assert set(lone) <= set(titles), (lone, titles)
+
+
+def show(title: str, lat: float, lng: float, *, area=None, live: bool = False, starts_in: int = -10):  # noqa: ANN001
+    status = "live" if live else "scheduled"
+    performance = PerformanceFactory(title=title, status=status)
+    if live:
+        performance.position_lat, performance.position_lng = lat, lng
+        performance.save()
+    start = timezone.now() + timedelta(minutes=starts_in)
+    StopFactory(performance=performance, lat=lat, lng=lng, area=area, starts_at=start)
+    return performance
+
+
+@pytest.fixture
+def four_shows(transactional_db):
+    baixa = AreaFactory(name="Baixa", slug="baixa", boundary=square(38.7120, -9.1380, 0.004))
+    show("Baixa now", 38.7110, -9.1370, area=baixa, live=True)
+    show("Baixa tonight", 38.7135, -9.1395, area=baixa, starts_in=30)
+    show("Graça now", 38.7200, -9.1300, live=True)
+    show("Estrela tonight", 38.7100, -9.1550, starts_in=45)
+    return baixa
+
+
+def test_an_area_filter_and_playing_now_give_the_list_and_the_markers_the_same_set(open_page, four_shows):
+    page = open_page(MAP)
+    expect_same_set(page, ["Baixa now", "Baixa tonight", "Graça now", "Estrela tonight"])
+
+    page.locator("select[name=area]").select_option("baixa")
+    expect(page.locator("#results")).to_contain_text("2 performances")
+    expect_same_set(page, ["Baixa now", "Baixa tonight"])
+
+    page.locator("select[name=when]").select_option("now")
+    expect(page.locator("#results")).to_contain_text("1 performance ")
+    expect_same_set(page, ["Baixa now"])
+
+    page.locator("select[name=area]").select_option("")
+    expect(page.locator("#results")).to_contain_text("2 performances")
+    expect_same_set(page, ["Baixa now", "Graça now"])
+
+
+def test_a_visitor_who_shares_their_location_gets_the_list_and_markers_around_them(open_page, four_shows):
+    page = open_page(
+        "/map/",
+        geolocation={"latitude": CENTRE[0], "longitude": CENTRE[1]},
+        permissions=["geolocation"],
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    expect(page).to_have_url(re.compile(r"lat=38\.7139"))
+    expect_same_set(page, ["Baixa now", "Baixa tonight", "Graça now", "Estrela tonight"])
+    page.locator("select[name=when]").select_option("now")
+    expect_same_set(page, ["Baixa now", "Graça now"])
+    assert errors == []
+
+
+def test_the_first_view_tells_nearby_shows_apart(open_page, four_shows):
+    page = open_page("/map/?lat=38.7139&lng=-9.1394")
+    lone, clustered = shown(page)
+    # Four shows about a kilometre apart are not one bubble.
+    assert len(lone) >= 2, (lone, clustered)
