@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 import segno
@@ -25,6 +26,11 @@ from .providers import provider_for
 COOKIE_SALT = "venues.guest-cookie"
 POOL_PAGE_SIZE = 20
 SCAN_TO_VOTE = "Scan the code on the venue's screen to vote."
+# Why a vote must wait, beside the page's countdown (a plain cooldown needs no words).
+WAIT_REASONS = {
+    "vote_hourly_cap": "That's {event.votes_per_guest_per_hour} votes this hour.",
+    "vote_network_cap": "Too many votes from this network.",
+}
 # What the queue's row template is filled from before JavaScript clones it.
 BLANK_ENTRY = {"id": "", "votes": 0, "track": {"id": "", "title": "", "artist": {"stage_name": ""}}}
 
@@ -69,6 +75,8 @@ def _guest_context(
             Vote.objects.filter(guest=guest, entry_id__in=queued_ids).values_list("entry_id", flat=True)
         )
     signed_in = request.user.is_authenticated
+    if cooldown is None:
+        cooldown = services.cooldown_left(event, guest)
     return {
         "event": event,
         "state": state,
@@ -76,7 +84,9 @@ def _guest_context(
         "voted_track_ids": {e["track"]["id"] for e in state["queue"] if e["id"] in voted},
         "can_vote": event.is_active and (signed_in or guest is not None),
         "needs_scan": event.is_active and not signed_in and guest is None,
-        "cooldown": services.cooldown_left(event, guest) if cooldown is None else cooldown,
+        "cooldown": cooldown,
+        # Long waits (the hourly cap) read in minutes, as jukebox.js counts them.
+        "cooldown_minutes": math.ceil(cooldown / 60),
         "blank_entry": BLANK_ENTRY,
     }
 
@@ -160,7 +170,9 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         try:
             entry = services.cast_vote(event, track_id, guest=guest, network=client_address(request))
         except RateLimited as exc:
-            status, cooldown, notice = 429, exc.retry_after, exc.message
+            # The page counts the wait down itself: the refusal says why, not a second number.
+            status, cooldown = 429, exc.retry_after
+            notice = WAIT_REASONS.get(exc.code, "").format(event=event)
         except Conflict as exc:
             status, notice = 409, exc.message
         except ValidationError as exc:
@@ -177,7 +189,8 @@ def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if status == 429:
             response["Retry-After"] = str(cooldown)
         return response
-    (messages.success if status == 200 else messages.error)(request, notice)
+    if notice:
+        (messages.success if status == 200 else messages.error)(request, notice)
     query = request.POST.get("q", "").strip()
     return redirect(event.get_absolute_url() + (f"?{urlencode({'q': query})}#pool" if query else "#live"))
 

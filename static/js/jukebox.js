@@ -121,6 +121,11 @@
     var cooldownEnds = 0;
     var timer = null;
 
+    // As the server writes it (venues/event_detail.html): long waits (the hourly cap) in minutes.
+    function waitText(seconds) {
+      return seconds >= 90 ? Math.ceil(seconds / 60) + " min" : seconds + " s";
+    }
+
     function markVoted(button) {
       button.setAttribute("data-voted", "");
     }
@@ -134,10 +139,13 @@
           text.textContent = "Voted";
           return;
         }
+        // The buttons only wait: the page's one countdown says how long.
         button.disabled = left > 0;
-        text.textContent = left > 0 ? button.dataset.label + " in " + left + " s" : button.dataset.label;
+        text.textContent = button.dataset.label;
+        if (left > 0) button.setAttribute("aria-describedby", "cooldown-note");
+        else button.removeAttribute("aria-describedby");
       });
-      root.querySelectorAll("[data-countdown]").forEach(function (el) { el.textContent = String(left); });
+      root.querySelectorAll("[data-countdown]").forEach(function (el) { el.textContent = waitText(left); });
       root.querySelectorAll("[data-cooldown-note]").forEach(function (el) { el.hidden = left === 0; });
       clearTimeout(timer);
       if (left > 0) timer = setTimeout(tick, ((cooldownEnds - Date.now()) % 1000) || 1000);
