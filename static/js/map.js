@@ -180,7 +180,9 @@
     var socket = null;
     if (window.Encore && window.Encore.LiveSocket) {
       socket = new window.Encore.LiveSocket("/ws/map/?" + new URLSearchParams(circle()).toString(), {
-        snapshot: function () {
+        snapshot: function (m) {
+          // Which area the socket watches now (south, west, north, east): pans move it.
+          if (m.area) mapBox.dataset.watching = [m.area.south, m.area.west, m.area.north, m.area.east].join(",");
           if (pendingSubscribe) { subscribe(); return; } // the search moved while connecting
           if (quietSnapshots > 0) { quietSnapshots -= 1; return; }
           refresh(); // a reconnect: what was missed is in the server's list

@@ -112,3 +112,90 @@ def test_the_first_view_tells_nearby_shows_apart(open_page, four_shows):
     lone, clustered = shown(page)
     # Four shows about a kilometre apart are not one bubble.
     assert len(lone) >= 2, (lone, clustered)
+
+
+# --- live: a second person makes shows go live, move and end -----------------------------------
+
+ACT = """async ([path, body]) => {
+  const headers = JSON.parse(document.body.getAttribute('hx-headers'));
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {...headers, 'Content-Type': 'application/json'},
+    body: JSON.stringify(body || {}),
+  });
+  return response.status;
+}"""
+
+
+def act(page, path: str, body: dict | None = None) -> None:  # noqa: ANN001
+    """The performer's own browser calls the API, as the dashboard does."""
+    assert page.evaluate(ACT, [path, body]) == 200
+
+
+def marker(page, title: str):  # noqa: ANN001, ANN201
+    return page.locator(f'#map .leaflet-marker-icon[title="{title}"]')
+
+
+def test_a_show_going_live_moving_and_ending_changes_the_list_and_the_markers_without_reload(open_page):
+    performance = show("Rossio at noon", CENTRE[0], CENTRE[1], starts_in=-5)
+    fan = open_page(MAP)
+    fan.evaluate("window.notReloaded = true")
+    entry = fan.locator(f'#results li[data-performance-id="{performance.pk}"]')
+    expect(entry).to_be_visible()
+    expect(entry.locator(".badge.live")).to_have_count(0)
+    expect(marker(fan, "Rossio at noon")).not_to_have_class(re.compile("marker-live"))
+
+    performer = open_page("/me/performances/", user=performance.artist.user)
+    act(performer, f"/api/v1/performances/{performance.pk}/go-live/")
+    expect(entry.locator(".badge.live")).to_have_text("Live")
+    expect(marker(fan, "Rossio at noon")).to_have_class(re.compile("marker-live"))
+    expect_same_set(fan, ["Rossio at noon"])
+
+    before = marker(fan, "Rossio at noon").bounding_box()
+    act(performer, f"/api/v1/performances/{performance.pk}/position/", {"lat": 38.7160, "lng": -9.1350})
+    expect(entry).to_have_attribute("data-lat", re.compile(r"^38\.716"))
+    fan.wait_for_timeout(300)
+    after = marker(fan, "Rossio at noon").bounding_box()
+    # North-east on the screen: right and up.
+    assert after["x"] > before["x"] + 10 and after["y"] < before["y"] - 10, (before, after)
+
+    act(performer, f"/api/v1/performances/{performance.pk}/end/")
+    expect(fan.locator("#results li.map-entry")).to_have_count(0)
+    expect(fan.locator("#results")).to_contain_text("0 performances")
+    expect(marker(fan, "Rossio at noon")).to_have_count(0)
+    expect_same_set(fan, [])
+    assert fan.evaluate("window.notReloaded") is True
+
+
+def test_panning_the_map_searches_and_listens_where_it_now_is(open_page):
+    fan = open_page(f"/map/?lat={CENTRE[0]}&lng={CENTRE[1]}&radius_km=1")
+    box = fan.locator("#map").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(2):  # westward drags: the map moves east, several kilometres
+        fan.mouse.move(*middle)
+        fan.mouse.down()
+        fan.mouse.move(middle[0] - 450, middle[1], steps=8)
+        fan.mouse.up()
+        fan.wait_for_timeout(400)
+    expect(fan).not_to_have_url(re.compile(rf"lng={CENTRE[1]}\b"))
+    lat = float(re.search(r"lat=(-?[\d.]+)", fan.url).group(1))
+    lng = float(re.search(r"lng=(-?[\d.]+)", fan.url).group(1))
+    assert lng > CENTRE[1] + 0.03, fan.url  # beyond the first view's cells
+
+    def watching_there() -> bool:
+        south, west, north, east = (
+            float(v) for v in fan.locator("#map").get_attribute("data-watching").split(",")
+        )
+        return south <= lat <= north and west <= lng <= east
+
+    deadline = timezone.now() + timedelta(seconds=5)
+    while not watching_there() and timezone.now() < deadline:
+        fan.wait_for_timeout(100)
+    assert watching_there()
+
+    performance = show("Out east", lat, lng, starts_in=-5)
+    performer = open_page("/me/performances/", user=performance.artist.user)
+    act(performer, f"/api/v1/performances/{performance.pk}/go-live/")
+    entry = fan.locator(f'#results li[data-performance-id="{performance.pk}"]')
+    expect(entry.locator(".badge.live")).to_have_text("Live")
+    expect(marker(fan, "Out east")).to_have_class(re.compile("marker-live"))
