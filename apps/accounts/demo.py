@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from apps.core import artwork
 from apps.places.models import Area, Genre
 
 from .models import ArtistProfile, Follow, User
@@ -95,6 +96,18 @@ def demo_user(email: str, display_name: str, *, staff: bool = False) -> User:
     return user
 
 
+def _pictures(profile: ArtistProfile) -> None:
+    """An avatar and a cover drawn from the stage name, where the artist has none yet."""
+    missing = [field for field in ("avatar", "cover") if not getattr(profile, field)]
+    for field in missing:
+        picture = (
+            artwork.avatar(profile.stage_name) if field == "avatar" else artwork.cover(profile.stage_name)
+        )
+        getattr(profile, field).save(picture.name, picture, save=False)
+    if missing:
+        profile.save(update_fields=missing)
+
+
 @transaction.atomic
 def load() -> list[tuple[str, str]]:
     """Create what is missing; returns (role, email) of the demo accounts."""
@@ -112,6 +125,7 @@ def load() -> list[tuple[str, str]]:
         )
         if created:
             profile.genres.set(Genre.objects.filter(slug__in=spec.genres))
+        _pictures(profile)
         accounts.append(("artist", spec.email))
     for email, name, group in STAFF:
         user = demo_user(email, name, staff=group is not None)

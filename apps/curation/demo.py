@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import ArtistProfile, User
+from apps.core import artwork
 from apps.media import services as media_services
 from apps.media.models import Play, Track
 from apps.performances import services as performance_services
@@ -109,10 +110,11 @@ def _collection(spec: DemoCollection, curator: User) -> Collection:
     later edits to it survive the next load."""
     collection = Collection.objects.filter(slug=spec.slug).first()
     if collection is not None:
+        if not collection.cover:
+            _cover(collection)
         return collection
-    collection = Collection.objects.create(
-        slug=spec.slug, title=spec.title, intro=spec.intro, curator=curator
-    )
+    collection = Collection(slug=spec.slug, title=spec.title, intro=spec.intro, curator=curator)
+    _cover(collection)
     collection.areas.set(Area.objects.filter(slug__in=spec.areas))
     collection.genres.set(Genre.objects.filter(slug__in=spec.genres))
     position = 0
@@ -126,6 +128,12 @@ def _collection(spec: DemoCollection, curator: User) -> Collection:
     if spec.publish and position:
         collection = publish_collection(collection, actor=curator)
     return collection
+
+
+def _cover(collection: Collection) -> None:
+    """A banner with the collection's title set in type; saves the collection."""
+    picture = artwork.cover(collection.slug, title=collection.title)
+    collection.cover.save(picture.name, picture, save=True)
 
 
 def _feature(slot: str, curator: User, **target: object) -> Feature | None:
