@@ -114,9 +114,9 @@ print(json.dumps({"password": settings.DEMO_PASSWORD, "paths": {
     "admin": reverse("admin:index"),
 }}))
 """
-    run = subprocess.run(
-        [PYTHON, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
+    run = subprocess.run([PYTHON, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"The demo's pages could not be found:\n{run.stderr[-2000:]}")
     answer = json.loads(run.stdout.strip().splitlines()[-1])
     return answer["paths"], answer["password"]
 
@@ -263,7 +263,7 @@ def main() -> None:
             )
         try:
             wait_until_up(base_url, server, log)
-            print(f"Site up at {base_url}; rendering...", flush=True)
+            print(f"Site up at {base_url} ({time.monotonic() - started:.0f} s); rendering...", flush=True)
 
             async def run() -> list[str]:
                 async with async_playwright() as playwright:
