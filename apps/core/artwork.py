@@ -79,14 +79,18 @@ def artwork(title: str, *, artist: str = "", size: int = ARTWORK_SIZE) -> Conten
     return _jpeg(image, f"{artist}-{title}", "artwork")
 
 
-def poster(title: str, *, artist: str = "", size: tuple[int, int] = POSTER_SIZE) -> ContentFile:
-    """A still for a video: like the track art, in the video's shape."""
+def poster(
+    title: str, *, artist: str = "", size: tuple[int, int] = POSTER_SIZE, caption: bool = True
+) -> ContentFile:
+    """A still for a video or a story: like the track art, in its shape. A video's player draws
+    its controls over the bottom, where the caption goes: pass ``caption=False`` for those."""
     rng = _rng("poster", f"{artist}/{title}")
     palette = rng.choice(PALETTES)
     image = _ground(size, rng, palette)
     _light(image, rng, palette[2], count=3)
     _motif(image, rng, palette[2], rng.choice(MOTIFS), strength=0.5)
-    _caption(image, title, artist, min(size) * 0.1)
+    if caption:
+        _caption(image, title, artist, min(size) * 0.1)
     return _jpeg(image, f"{artist}-{title}", "poster")
 
 

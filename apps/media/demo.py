@@ -65,8 +65,8 @@ def _posters(clips: list[Clip]) -> None:
         if not clip.poster:
             continue  # processing failed: the page shows no clip anyway
         stale = [name for name in (clip.poster.name, clip.thumbnail.name) if name]
-        big = artwork.poster(clip.title, artist=clip.artist.stage_name)
-        small = artwork.poster(clip.title, artist=clip.artist.stage_name, size=THUMBNAIL_SIZE)
+        big = artwork.poster(clip.title, artist=clip.artist.stage_name, caption=False)
+        small = artwork.poster(clip.title, artist=clip.artist.stage_name, size=THUMBNAIL_SIZE, caption=False)
         clip.poster.save(big.name, big, save=False)
         clip.thumbnail.save(small.name.replace("poster", "thumbnail"), small, save=False)
         clip.save(update_fields=["poster", "thumbnail"])
