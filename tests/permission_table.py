@@ -257,6 +257,13 @@ def _venue_page_rules() -> list[Rule]:
             lambda p: jukebox_page("join")(p) + "?token=" + services.qr_token(_jukebox()),
             everyone(302),
         ),
+        # The screen's short address: typing it is scanning.
+        Rule(
+            "j/<code>/?",
+            "GET",
+            lambda p: f"/j/{services.join_code(_jukebox())}",
+            everyone(302),
+        ),
         # Without a scan or an account there is no guest to vote with.
         Rule(
             base + "vote/",

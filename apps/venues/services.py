@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from datetime import datetime, timedelta
 
@@ -25,6 +27,10 @@ from .providers import provider_for
 TAKING_VOTES = "taking votes"
 
 QR_SALT = "venues.qr"
+JOIN_CODE_SALT = "venues.join-code"
+# Letters and digits nobody misreads across a room (no 0/o, 1/l/i), lower case for phones.
+JOIN_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+JOIN_CODE_LENGTH = 6
 GUEST_SALT = "venues.guest"
 
 
@@ -70,6 +76,41 @@ def check_qr_token(event: Event, token: str, *, now: datetime | None = None) -> 
         return False
     window = qr_window(now)
     return isinstance(data, dict) and data.get("e") == event.pk and data.get("w") in {window, window - 1}
+
+
+def join_code(event: Event, *, now: datetime | None = None) -> str:
+    """The short code the display shows beside its QR code, for guests who cannot scan.
+
+    Derived like the QR code from the event's secret and the period, so it turns with it and
+    proves the same thing: the guest can see the screen now.
+    """
+    return _join_code(event, qr_window(now))
+
+
+def _join_code(event: Event, window: int) -> str:
+    digest = hmac.new(
+        f"{_qr_key(event)}:{JOIN_CODE_SALT}".encode(), str(window).encode(), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest[:8], "big")
+    letters = []
+    for _ in range(JOIN_CODE_LENGTH):
+        number, index = divmod(number, len(JOIN_CODE_ALPHABET))
+        letters.append(JOIN_CODE_ALPHABET[index])
+    return "".join(letters)
+
+
+def event_for_join_code(code: str, *, now: datetime | None = None) -> Event | None:
+    """The open event whose screen shows this code now (or did until the last turn), if any."""
+    code = code.strip().lower()
+    if len(code) != JOIN_CODE_LENGTH:
+        return None
+    window = qr_window(now)
+    # A venue runs one event at a time: the open events are few, and each is checked in turn.
+    for event in Event.objects.active().only("pk", "qr_secret", "status"):
+        for period in (window, window - 1):
+            if hmac.compare_digest(_join_code(event, period), code):
+                return event
+    return None
 
 
 def join_with_qr(

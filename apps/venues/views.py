@@ -155,6 +155,18 @@ def event_join(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_GET
+def join_by_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    # /j/?code=... is the "type it again" form's way in.
+    code = request.GET.get("code", code)[:20]
+    event = services.event_for_join_code(code)
+    if event is None:
+        return render(request, "venues/join_code_unknown.html", {"code": code}, status=404)
+    # The code proves what a scan proves: the join page takes it from here, with a fresh token.
+    path = reverse("event-join", kwargs={"pk": event.pk})
+    return redirect(f"{path}?{urlencode({'token': services.qr_token(event)})}")
+
+
 @require_POST
 def vote(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = _event_for_guests(request, pk)
@@ -206,13 +218,23 @@ def _join_url(request: HtmxHttpRequest, event: Event) -> str:
 
 def _qr_context(request: HtmxHttpRequest, event: Event) -> dict:
     url = _join_url(request, event)
+    code = services.join_code(event)
     svg = segno.make(url, error="m").svg_inline(
         scale=1, omitsize=True, dark="#000", light="#fff", svgclass="qr-code", title="Scan to vote"
     )
     # A code stays good for its period and the next; polling twice a period (at most a
     # minute apart) keeps the screen's code far from expiring, whatever the clock says.
     refresh = max(5, min(60, settings.EVENT_QR_ROTATE_SECONDS // 2))
-    return {"event": event, "join_url": url, "qr_svg": mark_safe(svg), "qr_refresh_seconds": refresh}
+    return {
+        "event": event,
+        "join_url": url,
+        "qr_svg": mark_safe(svg),
+        "qr_refresh_seconds": refresh,
+        # Typed by hand from across the room: the host as the screen was opened, no scheme.
+        "short_host": request.get_host(),
+        "short_path": reverse("event-join-code", kwargs={"code": code}),
+        "join_code": code,
+    }
 
 
 @require_GET

@@ -1,16 +1,9 @@
-// An artist's page: the story viewer and counting plays of tracks.
+// An artist's page: the story viewer. Tracks play in the audio player (player.js), which
+// also counts their plays.
 (function () {
   "use strict";
 
   var IMAGE_SECONDS = 6;
-
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (e) {
-      return "";
-    }
-  }
 
   // Stories: one at a time, advancing by themselves (images after a few seconds, videos
   // when they end), with buttons to go back and forth. Without JavaScript all are listed.
@@ -54,42 +47,7 @@
     show(0);
   }
 
-  // A play counts once the listener has heard the track past its counting point; the
-  // server decides whether it counts (once per listener per track per few minutes).
-  function countPlays(audio) {
-    var needed = parseFloat(audio.dataset.playAfter || "30");
-    var heard = 0;
-    var last = null;
-    var sent = false;
-    audio.addEventListener("timeupdate", function () {
-      var now = audio.currentTime;
-      if (last !== null && now > last && now - last < 2) heard += now - last;
-      last = now;
-      if (!sent && heard >= needed) {
-        sent = true;
-        fetch(audio.dataset.playUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-          body: JSON.stringify({ listened_seconds: heard }),
-        }).then(function (response) { return response.ok ? response.json() : null; })
-          .then(function (body) {
-            var track = audio.closest(".track");
-            if (!body || !track) return;
-            var count = track.querySelector("[data-play-count]");
-            var noun = track.querySelector("[data-play-noun]");
-            if (count) count.textContent = String(body.play_count);
-            if (noun) noun.textContent = body.play_count === 1 ? "play" : "plays";
-          })
-          .catch(function () { sent = false; });
-      }
-    });
-    audio.addEventListener("seeking", function () { last = null; });
-    audio.addEventListener("ended", function () { heard = 0; last = null; sent = false; });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-story-viewer]").forEach(storyViewer);
-    document.querySelectorAll("audio[data-play-url]").forEach(countPlays);
   });
 })();

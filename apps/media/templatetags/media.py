@@ -39,3 +39,9 @@ def artist_media(context: template.Context, artist: ArtistProfile) -> dict:
 @register.inclusion_tag("media/partials/performance_clips.html")
 def performance_clips(performance: Performance) -> dict:
     return {"clips": Clip.objects.public().filter(performance=performance)[:6]}
+
+
+@register.filter
+def play_after(track: Track) -> float:
+    """Seconds of listening after which the page's player reports a play of this track."""
+    return play_threshold(track)
