@@ -6,7 +6,9 @@
 (function () {
   "use strict";
 
-  var REFRESH_DELAY_MS = 400;
+  var REFRESH_DELAY_MS = 300;
+  // Positions arrive every few seconds per live performer: gather them into fewer fetches.
+  var MOVED_REFRESH_DELAY_MS = 2000;
   var WIDE = "(min-width: 48rem)";
 
   function el(tag, text, className) {
@@ -129,8 +131,12 @@
     }
 
     // The first view and each new search: zoomed so that the shows can be told apart.
+    var framePending = false;
     function frame() {
       userMoving = false;
+      // A hidden map (the list tab on a phone) has no size to fit: frame it when shown.
+      framePending = mapBox.offsetWidth === 0;
+      if (framePending) return;
       var points = entries().map(function (li) { return entryData(li).point; })
         .filter(function (pt) { return !isNaN(pt[0]) && !isNaN(pt[1]); });
       var area = searchArea();
@@ -142,7 +148,7 @@
     }
 
     // --- The list, fetched for the form's filters --------------------------------------------
-    var fetchSeq = 0, refreshTimer = null;
+    var fetchSeq = 0, refreshTimer = null, refreshDue = 0;
 
     function listUrl() {
       var params = new URLSearchParams(new FormData(form));
@@ -151,6 +157,7 @@
 
     function refresh() {
       window.clearTimeout(refreshTimer);
+      refreshTimer = null;
       var mine = ++fetchSeq;
       return fetch(listUrl(), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
@@ -164,9 +171,15 @@
         .catch(function () { /* the next message or search tries again */ });
     }
 
-    function refreshSoon() {
+    // At most one fetch pending, at the earliest time asked for: a steady stream of
+    // messages delays nothing.
+    function refreshSoon(delay) {
+      delay = typeof delay === "number" ? delay : REFRESH_DELAY_MS;
+      var due = Date.now() + delay;
+      if (refreshTimer && refreshDue <= due) return;
       window.clearTimeout(refreshTimer);
-      refreshTimer = window.setTimeout(refresh, REFRESH_DELAY_MS);
+      refreshDue = due;
+      refreshTimer = window.setTimeout(refresh, delay);
     }
 
     // --- Live messages -------------------------------------------------------------------------
@@ -187,8 +200,8 @@
           if (quietSnapshots > 0) { quietSnapshots -= 1; return; }
           refresh(); // a reconnect: what was missed is in the server's list
         },
-        "performance.started": refreshSoon,
-        "performance.updated": refreshSoon,
+        "performance.started": function () { refreshSoon(); },
+        "performance.updated": function () { refreshSoon(); },
         "performance.moved": function (m) {
           var li = entryOf(m.performance.id), position = m.performance.position;
           if (li && position) {
@@ -196,7 +209,7 @@
             li.dataset.lng = position.lng;
             render();
           }
-          refreshSoon(); // its distance, and whether it is still in the area
+          refreshSoon(MOVED_REFRESH_DELAY_MS); // its distance, and whether it is still in the area
         },
         "performance.ended": function (m) { drop(m.performance.id); },
         "performance.removed": function (m) { drop(m.performance.id); },
@@ -274,7 +287,10 @@
         tabs.querySelectorAll("[data-map-view]").forEach(function (tab) {
           tab.setAttribute("aria-selected", String(tab === button));
         });
-        if (view === "map") map.invalidateSize();
+        if (view === "map") {
+          map.invalidateSize();
+          if (framePending) frame();
+        }
       });
     }
 
