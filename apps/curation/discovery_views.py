@@ -24,7 +24,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     today = sorted(results, key=lambda r: (r["status"] != "live", r["stop"]["starts_at"]))[:8]
     context = {
         "artists": artists,
-        "today": today,
+        "hero_artists": [artist for artist in artists if artist.avatar][:5],
+        "today": _with_profiles(today),
+        "live_count": sum(result["status"] == "live" for result in results),
         "features": live_features(),
         "collections": published_collections()[:4],
         "trending_performances": trending("performance", limit=5),
@@ -32,6 +34,22 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "events": upcoming_events()[:4],
     }
     return render(request, "curation/home.html", context)
+
+
+def _with_profiles(results: list[dict]) -> list[dict]:
+    """Nearby's results as the page's cards draw them: with the artist's profile (for their
+    picture) and the time a card shows, the stop's."""
+    profiles = ArtistProfile.objects.in_bulk({r["artist"]["slug"] for r in results}, field_name="slug")
+    return [
+        {
+            **result,
+            "profile": profiles.get(result["artist"]["slug"]),
+            "live": result["status"] == "live",
+            "starts_at": result["stop"]["starts_at"],
+            "ends_at": result["stop"]["ends_at"],
+        }
+        for result in results
+    ]
 
 
 @require_GET

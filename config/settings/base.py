@@ -109,6 +109,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.site",
                 "apps.accounts.context_processors.notifications",
+                "apps.venues.context_processors.staff_events",
             ],
         },
     }

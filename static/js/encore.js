@@ -34,6 +34,24 @@
     list.insertBefore(item, list.firstChild);
   }
 
+  // The header's menu is a <details>: it works without script; this closes it the way a
+  // menu is expected to close (Escape, a click elsewhere) and returns focus on Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("[data-nav-menu][open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest && event.target.closest("[data-nav-menu]"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("[data-nav-menu][open]");
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var path = document.body.dataset.userSocket;
     if (!path || !window.Encore || !window.Encore.LiveSocket) return;

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from apps.accounts.services import follow_artist
@@ -27,6 +28,8 @@ def _show(title: str, starts_in: int, lat: float) -> object:
     )
 
 
+# Early afternoon in the city, so that every show of the test starts "today".
+@time_machine.travel("2026-06-06 13:00:00+01:00", tick=False)
 def test_playing_today_lists_live_shows_first_then_the_others_by_start(client, settings):
     settings.CITY_CENTRE = (38.7139, -9.1394)
     _show("Late and near", 240, 38.7140)
