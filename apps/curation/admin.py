@@ -7,10 +7,12 @@ everything else. Reports and the moderation log are apps.moderation's.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, QuerySet
 from django.forms import BaseModelFormSet, ModelForm
+from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
@@ -29,6 +31,15 @@ class CollectionItemInline(admin.TabularInline):
     autocomplete_fields = ["artist", "performance", "track"]
     ordering = ["position", "id"]
     extra = 1
+    # One row per item has to fit a 1280 px screen beside the admin's sidebar: the choosers
+    # truncate long names rather than push the note and the delete box off the screen.
+    widths = {"position": "4em", "artist": "11em", "performance": "11em", "track": "11em", "note": "13em"}
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> FormField | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.widths:
+            formfield.widget.attrs["style"] = f"width: {self.widths[db_field.name]}"
+        return formfield
 
 
 @admin.register(Collection)
