@@ -21,7 +21,7 @@ def test_the_collection_form_fits_1280_pixels_when_adding_and_changing(open_page
     marta = ArtistProfileFactory(stage_name="Marta Lume")
     track = TrackFactory(artist=marta, title="Saudade do Tejo, a very long title for a song of the river")
     collection = Collection.objects.create(title="Fado after dark", slug="fado-after-dark", curator=carla)
-    CollectionItem.objects.create(collection=collection, artist=marta, position=1, note="The voice of Alfama.")
+    CollectionItem.objects.create(collection=collection, artist=marta, position=1, note="Alfama.")
     CollectionItem.objects.create(collection=collection, track=track, position=2, note="The river.")
 
     page = open_page("/admin/curation/collection/add/", user=carla, viewport=SCREEN)
