@@ -259,6 +259,10 @@
       summarise();
     });
 
+    // Back or forward to an earlier search: htmx puts back the page's markup, not the map
+    // behind it, so load that search afresh.
+    document.body.addEventListener("htmx:historyRestore", function () { window.location.reload(); });
+
     // --- Phones: filters folded, a Map / List switch ---------------------------------------------
     var panel = document.querySelector("[data-map-filters-panel]");
     if (panel && window.matchMedia(WIDE).matches) panel.open = true;

@@ -22,7 +22,8 @@ MARKERS = """() => {
   const seen = {titles: [], clustered: 0};
   document.querySelectorAll('#map .leaflet-marker-pane .leaflet-marker-icon').forEach((icon) => {
     if (icon.classList.contains('marker-cluster')) {
-      seen.clustered += parseInt(icon.textContent.replace(/\\D+/g, ' ').trim().split(' ')[0], 10);
+      const count = icon.querySelector('.map-cluster-count') || icon;
+      seen.clustered += parseInt(count.textContent.replace(/\\D+/g, ' ').trim().split(' ')[0], 10);
     } else {
       seen.titles.push(icon.getAttribute('title'));
     }
@@ -199,3 +200,31 @@ def test_panning_the_map_searches_and_listens_where_it_now_is(open_page):
     entry = fan.locator(f'#results li[data-performance-id="{performance.pk}"]')
     expect(entry.locator(".badge.live")).to_have_text("Live")
     expect(marker(fan, "Out east")).to_have_class(re.compile("marker-live"))
+
+
+def test_going_back_after_a_filter_shows_the_earlier_list_and_its_markers(open_page, four_shows):
+    page = open_page(MAP)
+    page.locator("select[name=area]").select_option("baixa")
+    expect(page.locator("#results")).to_contain_text("2 performances")
+    page.go_back()
+    expect(page.locator("#results")).to_contain_text("4 performances")
+    expect_same_set(page, ["Baixa now", "Baixa tonight", "Graça now", "Estrela tonight"])
+    # The map still works: filtering again redraws it.
+    page.locator("select[name=when]").select_option("now")
+    expect_same_set(page, ["Baixa now", "Graça now"])
+
+
+def test_a_show_going_live_early_joins_playing_now_in_the_list_and_on_the_map(open_page):
+    performance = show("Early bird", CENTRE[0], CENTRE[1], starts_in=20)
+    neighbour = show("Next door", CENTRE[0] + 0.00005, CENTRE[1], live=True)
+    fan = open_page(MAP + "&when=now")
+    expect_same_set(fan, ["Next door"])
+    expect(fan.locator("#map .marker-cluster")).to_have_count(0)
+
+    performer = open_page("/me/performances/", user=performance.artist.user)
+    act(performer, f"/api/v1/performances/{performance.pk}/go-live/")
+    expect(fan.locator(f'#results li[data-performance-id="{performance.pk}"] .badge.live')).to_be_visible()
+    expect_same_set(fan, ["Early bird", "Next door"])
+    # Side by side with its neighbour: one bubble that says both are live.
+    expect(fan.locator("#map .marker-cluster .map-cluster-live")).to_have_text("2 live")
+    assert neighbour.status == "live"
