@@ -33,6 +33,16 @@ PYTHON = sys.executable
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Lazy images load only when scrolled to: load every one, waiting at most 3 s.
+LOAD_IMAGES = """async () => {
+    const images = [...document.images];
+    images.forEach((image) => { image.loading = "eager"; });
+    const loaded = images.map((image) => image.complete ? null : new Promise((done) => {
+        image.addEventListener("load", done, {once: true});
+        image.addEventListener("error", done, {once: true});
+    }));
+    await Promise.race([Promise.all(loaded), new Promise((done) => setTimeout(done, 3000))]);
+}"""
 # Pages rendered at once: enough to keep the one server process busy, not so many it crawls.
 CONCURRENCY = 4
 
@@ -41,33 +51,50 @@ CONCURRENCY = 4
 class Persona:
     name: str
     email: str | None  # None: not signed in
-    pages: tuple[str, ...]  # names in the page table, on top of EVERYONE
+    pages: tuple[str, ...]  # names in demo_paths' table
 
 
-# Every persona sees these, so each page can be compared across roles.
-EVERYONE = (
-    "home",
-    "map",
-    "artists",
-    "artist",
-    "performance",
-    "collections",
-    "collection",
-    "for-you",
-    "jukebox",
-    "tip",
-    "supporter",
-)
+# The visitor sees every public page; each signed-in persona the pages their role changes.
 PERSONAS = [
-    Persona("visitor", None, ("sign-in", "sign-up")),
-    Persona("fan", "fan@demo.encore.local", ("notifications", "settings")),
+    Persona(
+        "visitor",
+        None,
+        (
+            "home",
+            "map",
+            "artists",
+            "artist",
+            "performance",
+            "collections",
+            "collection",
+            "for-you",
+            "jukebox",
+            "tip",
+            "sign-in",
+            "sign-up",
+        ),
+    ),
+    Persona(
+        "fan",
+        "fan@demo.encore.local",
+        ("home", "map", "artist", "performance", "for-you", "tip", "supporter", "notifications", "settings"),
+    ),
     Persona(
         "artist",
         "marta@demo.encore.local",
-        ("performances", "route-form", "profile-form", "uploads", "stats", "revenue", "notifications"),
+        (
+            "artist",
+            "performance",
+            "performances",
+            "route-form",
+            "profile-form",
+            "uploads",
+            "stats",
+            "revenue",
+        ),
     ),
-    Persona("curator", "curator@demo.encore.local", ("admin",)),
-    Persona("venue", "venue@demo.encore.local", ("display", "admin")),
+    Persona("curator", "curator@demo.encore.local", ("home", "collections", "collection", "admin")),
+    Persona("venue", "venue@demo.encore.local", ("home", "jukebox", "display", "admin")),
 ]
 
 
@@ -179,9 +206,11 @@ async def shoot(browser, base_url: str, out: Path, password: str, paths: dict[st
             await context.route("**/*", _local_only)
             page = await context.new_page()
             page.on("pageerror", lambda error: problems.append(f"{persona.name} {page.url}: {error}"))
-            for name in (*EVERYONE, *persona.pages):
+            for name in persona.pages:
                 try:
                     response = await page.goto(paths[name], wait_until="load")
+                    # A full-page picture shows images below the fold too: load them now.
+                    await page.evaluate(LOAD_IMAGES)
                     # Let sockets deliver their first snapshot and maps draw.
                     await page.wait_for_timeout(250)
                     if response is not None and response.status >= 400:
