@@ -122,7 +122,8 @@
     // --- The view ----------------------------------------------------------------------------
     var userMoving = false;
     ["mousedown", "touchstart", "wheel", "keydown", "dblclick"].forEach(function (type) {
-      mapBox.addEventListener(type, function () { userMoving = true; }, { passive: true });
+      // Captured: the zoom buttons stop these from bubbling.
+      mapBox.addEventListener(type, function () { userMoving = true; }, { passive: true, capture: true });
     });
 
     function searchArea() {

@@ -228,3 +228,12 @@ def test_a_show_going_live_early_joins_playing_now_in_the_list_and_on_the_map(op
     # Side by side with its neighbour: one bubble that says both are live.
     expect(fan.locator("#map .marker-cluster .map-cluster-live")).to_have_text("2 live")
     assert neighbour.status == "live"
+
+
+def test_zooming_with_the_buttons_searches_the_view_again(open_page):
+    page = open_page("/map/?radius_km=2")
+    assert "lat=" not in page.url
+    page.locator(".leaflet-control-zoom-out").click()
+    # The search now names where the map is, and the socket listens there.
+    expect(page).to_have_url(re.compile(r"lat=-?\d+\.\d{5}&lng=-?\d+\.\d{5}"))
+    expect(page.locator("#map")).to_have_attribute("data-watching", re.compile(r"^-?\d"))
