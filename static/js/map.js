@@ -301,6 +301,7 @@
 
     render();
     frame();
+    summarise();
 
     // Centre on the visitor when they allow it and did not pick a place already.
     if (!new URLSearchParams(window.location.search).has("lat") && navigator.geolocation) {
