@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 
 from apps.core.forms import InlineValidationMixin
 from apps.places.models import Area, Genre
@@ -76,8 +76,22 @@ class StopForm(forms.Form):
     )
 
 
+class BaseStopFormSet(BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": "The route's stop count is missing: reload the page and try again.",
+        "too_few_forms": "A route needs at least %(num)d stop with a place, a time and a point.",
+        "too_many_forms": "A route has at most %(num)d stops.",
+    }
+
+
 StopFormSet = formset_factory(
-    StopForm, extra=0, min_num=1, max_num=MAX_STOPS, validate_min=True, validate_max=True
+    StopForm,
+    formset=BaseStopFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_STOPS,
+    validate_min=True,
+    validate_max=True,
 )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.performances.models import Performance
+from tests.browser.test_accessibility import AXE, BLOCKING
 from tests.factories import AreaFactory, ArtistProfileFactory, StopFactory, square
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,17 @@ LOCATED = {**PHONE, "geolocation": BAIXA, "permissions": ["geolocation"]}
 
 def local(minutes: int) -> str:
     return timezone.localtime(timezone.now() + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings inside the route form (errors, results open)."""
+    page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        "async () => (await axe.run('[data-route-form]', {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{v['id']} at {' '.join(n['target'])}" for v in found if v["impact"] in BLOCKING for n in v["nodes"]
+    ]
 
 
 def no_sideways_scroll(page: Page) -> None:
@@ -40,6 +52,7 @@ def test_an_artist_plans_two_stops_with_their_location_and_a_known_place_on_a_ph
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link", name="Title: This field is required.")).to_be_visible()
+    assert not form_violations(page)
 
     page.get_by_label("Title").fill("Baixa to Carmo")
     stop1 = page.locator("#stop-1")
@@ -61,6 +74,7 @@ def test_an_artist_plans_two_stops_with_their_location_and_a_known_place_on_a_ph
     options = stop2.get_by_role("list", name="Known places for stop 2").get_by_role("button")
     expect(options).to_have_count(2)
     expect(options.first).to_contain_text("Largo do Carmo")
+    assert not form_violations(page)
     # Keyboard only: down to the first known place, Enter to pick it.
     place.press("ArrowDown")
     expect(options.first).to_be_focused()
