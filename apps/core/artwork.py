@@ -112,14 +112,15 @@ def _rng(kind: str, name: str) -> random.Random:
 def _ground(size: tuple[int, int], rng: random.Random, palette: Palette) -> Image.Image:
     """A diagonal gradient from the palette's night to its colour, in a seeded direction."""
     night, colour, _ = palette
-    width, height = size
     angle = rng.uniform(0, 2 * math.pi)
-    x = np.linspace(-0.5, 0.5, width, dtype=np.float32)[None, :] * (width / max(size))
-    y = np.linspace(-0.5, 0.5, height, dtype=np.float32)[:, None] * (height / max(size))
+    # A smooth ramp loses nothing when computed at a quarter of the size and enlarged.
+    width, height = max(2, size[0] // 4), max(2, size[1] // 4)
+    x = np.linspace(-0.5, 0.5, width, dtype=np.float32)[None, :] * (size[0] / max(size))
+    y = np.linspace(-0.5, 0.5, height, dtype=np.float32)[:, None] * (size[1] / max(size))
     t = (x * math.cos(angle) + y * math.sin(angle)) * 1.4 + 0.5
     t = np.clip(t, 0.0, 1.0)[..., None] ** 1.3
     rgb = np.asarray(night, np.float32) * (1 - t) + np.asarray(colour, np.float32) * t
-    return Image.fromarray(rgb.astype(np.uint8), "RGB")
+    return Image.fromarray(rgb.astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
 
 
 def _light(image: Image.Image, rng: random.Random, light: RGB, *, count: int) -> None:
