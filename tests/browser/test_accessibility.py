@@ -147,6 +147,7 @@ CASES = [
             "notifications",
             "settings",
             "become an artist",
+            "supporter",
         ]
     ],
     *[
