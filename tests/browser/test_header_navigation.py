@@ -72,7 +72,7 @@ def test_an_artist_finds_their_music_in_the_menu_on_a_phone(open_page, roles):
     page = open_page("/", user=_artist(), viewport=PHONE)
     expect(page.get_by_role("link", name="Performances")).to_be_hidden()
 
-    page.get_by_label("Menu").click()
+    page.locator("summary", has_text="Menu").click()
 
     music = page.get_by_role("region", name="Your music")
     for name in ("Artist page", "Performances", "Tracks, clips and stories", "Stats", "Revenue"):
@@ -85,7 +85,7 @@ def test_an_artist_finds_their_music_in_the_menu_on_a_phone(open_page, roles):
 def test_venue_staff_get_their_display_and_the_admin_not_become_an_artist(open_page, roles):
     page = open_page("/", user=_venue_staff(), viewport=PHONE)
 
-    page.get_by_label("Menu").click()
+    page.locator("summary", has_text="Menu").click()
 
     venue = page.get_by_role("region", name="Your venue")
     expect(venue.get_by_role("link", name="Display: Fado night")).to_be_visible()
@@ -101,7 +101,7 @@ def test_a_curator_reaches_collections_and_reports_from_the_menu(open_page, role
     # On a desktop the places to discover are in the bar itself.
     expect(page.locator(".nav-primary").get_by_role("link", name="Live map")).to_be_visible()
 
-    page.get_by_label("Menu").click()
+    page.locator("summary", has_text="Menu").click()
 
     curation = page.get_by_role("region", name="Curation")
     expect(curation.get_by_role("link", name="Collections (admin)")).to_be_visible()
@@ -110,10 +110,10 @@ def test_a_curator_reaches_collections_and_reports_from_the_menu(open_page, role
 
 def test_the_menu_closes_on_escape_and_gives_focus_back(open_page):
     page = open_page("/", user=UserFactory(), viewport=PHONE)
-    page.get_by_label("Menu").click()
+    page.locator("summary", has_text="Menu").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     page.keyboard.press("Escape")
 
     expect(page.get_by_role("button", name="Log out")).to_be_hidden()
-    expect(page.get_by_label("Menu")).to_be_focused()
+    expect(page.locator("summary", has_text="Menu")).to_be_focused()

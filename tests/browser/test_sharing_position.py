@@ -57,6 +57,15 @@ def at(performance: Performance, place: dict) -> Callable[[], bool]:
     return check
 
 
+def open_artists_from_the_header(page: Page) -> None:
+    """The bar has the link on a desktop; on a phone it is in the menu."""
+    link = page.locator(".nav-primary").get_by_role("link", name="Artists")
+    if not link.is_visible():
+        page.locator("summary", has_text="Menu").click()
+        link = page.locator(".nav-panel").get_by_role("link", name="Artists")
+    link.click()
+
+
 def position_posts(page: Page) -> list[int]:
     """The statuses of the page's position requests, as they come back."""
     statuses: list[int] = []
@@ -72,7 +81,7 @@ def test_the_position_arrives_from_the_dashboard_and_then_from_another_page(open
     eventually(at(live, BAIXA), page)
 
     page.context.set_geolocation(CARMO)
-    page.get_by_role("link", name="Artists").click()
+    open_artists_from_the_header(page)
     expect(page).to_have_url("/artists/")
     eventually(at(live, CARMO), page)
     bar = page.locator("[data-position-sharing]")
@@ -212,7 +221,7 @@ def test_sharing_fits_the_dashboard_and_other_pages(open_page, live, tmp_path, w
     assert blocking_violations(page) == []
     page.screenshot(path=tmp_path / f"dashboard-{width}x{height}.png", full_page=True)
 
-    page.get_by_role("link", name="Artists").click()
+    open_artists_from_the_header(page)
     bar = page.locator("[data-position-sharing]")
     expect(bar).to_contain_text("Position shared at")
     expect(bar.get_by_role("button", name="Stop sharing")).to_be_in_viewport()

@@ -18,7 +18,7 @@ def test_a_visitor_signs_up_verifies_by_code_and_sees_their_artist_page(open_pag
     code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
     page.fill("input[name=code]", code)
     page.get_by_role("button", name=re.compile("confirm", re.I)).click()
-    page.get_by_label("Menu").click()
+    page.locator("summary", has_text="Menu").click()
     expect(page.get_by_role("link", name="Become an artist")).to_be_visible()
 
     page.get_by_role("link", name="Become an artist").click()
