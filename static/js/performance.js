@@ -37,6 +37,13 @@
       document.querySelectorAll(selector).forEach(function (node) { node.textContent = String(value); });
     }
 
+    function setStatus(status, label) {
+      document.querySelectorAll("[data-status]").forEach(function (node) {
+        node.textContent = label;
+        node.className = "status status-" + status;
+      });
+    }
+
     // The noun follows the count: "1 like", "2 likes", as the server wrote it.
     function setLikes(count) {
       setText("[data-like-count]", count);
@@ -56,9 +63,11 @@
       "performance.viewers": function (m) { setText("[data-viewers]", m.viewers); },
       "performance.liked": function (m) { setLikes(m.performance.like_count); },
       "performance.moved": function (m) { show(m.performance); },
-      "performance.started": function (m) { setText("[data-status]", "Live now"); show(m.performance); },
+      "performance.started": function (m) { setStatus("live", "Live now"); show(m.performance); },
       "performance.tipped": function (m) { announce(m.text); },
-      "performance.ended": function (m) { setText("[data-status]", m.performance.status === "cancelled" ? "Cancelled" : "Completed"); },
+      "performance.ended": function (m) {
+        setStatus(m.performance.status, m.performance.status === "cancelled" ? "Cancelled" : "Completed");
+      },
     });
   });
 })();
