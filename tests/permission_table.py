@@ -332,6 +332,13 @@ RULES = [
         "/me/performances/new/",
         signed_in(302, anonymous=LOGIN, owner=200, other=200),
     ),
+    # Known places for a stop: artists only, and only for their own performance.
+    Rule(
+        "me/performances/places/",
+        "GET",
+        lambda p: f"/me/performances/places/?q=ba&performance={p.owner.artist_profile.performances.get().pk}",
+        signed_in(403, anonymous=401, owner=200, other=404),
+    ),
     Rule(
         "me/performances/<int:pk>/edit/",
         "GET",
