@@ -55,6 +55,7 @@ class CollectionAdmin(admin.ModelAdmin):
         "title",
         "slug",
         "intro",
+        "cover",
         "areas",
         "genres",
         "publish_from",
