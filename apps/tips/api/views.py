@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import ArtistProfile
+from apps.core.api.filters import StrictBooleanField
 from apps.core.api.pagination import CursorPagination
 
 from .. import payments, services
@@ -111,9 +113,16 @@ class TipViewSet(
             if self.action == "retrieve" and user.is_authenticated:
                 return mine | tips.filter(artist__user=user)
             return mine
-        if "mine" in self.request.query_params:
+        if self._mine():
             return tips.given_by(user)
         return tips.received_by(artist_of(self.request)).paid()
+
+    def _mine(self) -> bool:
+        """`?mine=true` (the schema's boolean); anything but true or false is refused."""
+        try:
+            return bool(StrictBooleanField().to_python(self.request.query_params.get("mine")))
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"mine": error.messages}) from error
 
     @extend_schema(
         parameters=[OpenApiParameter("mine", OpenApiTypes.BOOL, description="Tips you gave, not received.")]
