@@ -1,8 +1,8 @@
 """Demo media for the demo artists, made by code when the demo loads: nothing is downloaded.
 
-Tracks are short melodies with drawn cover art, clips a moving test card with a tune and a drawn
-poster, stories a drawn picture. Everything goes through the same upload and processing as an
-artist's own files; only the clips' posters are swapped for drawn ones once processed.
+Tracks are short melodies with drawn cover art, clips the artist's drawn art slowly panning with
+level bars dancing to their tune, stories a drawn picture. Everything goes through the same upload
+and processing as an artist's own files, so a clip's poster is a frame of its video.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from apps.accounts.models import ArtistProfile
 from apps.core import artwork, background
@@ -30,7 +31,6 @@ class DemoMedia:
     artist: str
     tracks: tuple[tuple[str, tuple[float, ...]], ...]
     clip: str
-    hue: float
     story: bool = False
 
 
@@ -39,16 +39,15 @@ DEMO = [
         "marta-lume",
         (("Saudade do Tejo", (A, G, E, D, E, G)), ("Escadinhas", (E, G, A, G, E, D))),
         "Steps of Alfama, last night",
-        0.0,
         story=True,
     ),
-    DemoMedia("tiago-sax", (("Arco Blues", (C, E, G, A, G, E)),), "Under the arch", 0.3, story=True),
-    DemoMedia("kora-collective", (("Four Winds", (D, E, G, A, C * 2, A)),), "Cajón jam", 0.55),
-    DemoMedia("neon-tram", (("Tram 28 at Night", (G, A, C * 2, D * 2, C * 2, A)),), "Battery synths", 0.75),
+    DemoMedia("tiago-sax", (("Arco Blues", (C, E, G, A, G, E)),), "Under the arch", story=True),
+    DemoMedia("kora-collective", (("Four Winds", (D, E, G, A, C * 2, A)),), "Cajón jam"),
+    DemoMedia("neon-tram", (("Tram 28 at Night", (G, A, C * 2, D * 2, C * 2, A)),), "Battery synths"),
 ]
 TRACK_SECONDS = 40
-THUMBNAIL_SIZE = (320, 180)
 CLIP_SECONDS = 4
+CLIP_SIZE = (480, 270)
 
 
 def _upload(path: Path) -> SimpleUploadedFile:
@@ -59,26 +58,18 @@ def _picture(content: ContentFile) -> SimpleUploadedFile:
     return SimpleUploadedFile(content.name, content.read())
 
 
-def _posters(clips: list[Clip]) -> None:
-    """Give processed demo clips a drawn poster and thumbnail instead of a frame of the test card."""
-    for clip in Clip.objects.filter(pk__in=[clip.pk for clip in clips]).select_related("artist"):
-        if not clip.poster:
-            continue  # processing failed: the page shows no clip anyway
-        stale = [name for name in (clip.poster.name, clip.thumbnail.name) if name]
-        big = artwork.poster(clip.title, artist=clip.artist.stage_name, caption=False)
-        small = artwork.poster(clip.title, artist=clip.artist.stage_name, size=THUMBNAIL_SIZE, caption=False)
-        clip.poster.save(big.name, big, save=False)
-        clip.thumbnail.save(small.name.replace("poster", "thumbnail"), small, save=False)
-        clip.save(update_fields=["poster", "thumbnail"])
-        for name in stale:
-            clip.poster.storage.delete(name)
+def clip_video(spec: DemoMedia, stage_name: str, path: Path) -> Path:
+    """The artist's drawn poster for the clip, slowly panning, with bars dancing to their first tune."""
+    with Image.open(artwork.poster(spec.clip, artist=stage_name, caption=False)) as picture:
+        return generate.make_picture_video(
+            path, picture, seconds=CLIP_SECONDS, size=CLIP_SIZE, notes=spec.tracks[0][1]
+        )
 
 
 def load() -> None:
     """Add what is missing: tracks and a clip per demo artist, and stories less than a day old.
 
     Returns once every demo item is processed: the jukebox's pool needs them ready."""
-    new_clips: list[Clip] = []
     with tempfile.TemporaryDirectory(prefix="encore-demo-") as folder:
         work = Path(folder)
         for spec in DEMO:
@@ -103,14 +94,10 @@ def load() -> None:
                     artwork=_picture(cover),
                 )
             if not Clip.objects.filter(artist=artist, title=spec.clip).exists():
-                video = generate.make_video(
-                    work / f"{spec.artist}.mp4", seconds=CLIP_SECONDS, size=(480, 270), hue=spec.hue
-                )
-                clip = services.upload_clip(artist, actor=artist.user, upload=_upload(video), title=spec.clip)
-                new_clips.append(clip)
+                video = clip_video(spec, artist.stage_name, work / f"{spec.artist}.mp4")
+                services.upload_clip(artist, actor=artist.user, upload=_upload(video), title=spec.clip)
             # Stories last a day: a fresh one whenever the demo loads after the last expired.
             if spec.story and not Story.objects.filter(artist=artist).exists():
                 photo = artwork.poster("Tonight", artist=artist.stage_name, size=(720, 1280))
                 services.upload_story(artist, actor=artist.user, upload=_picture(photo))
     background.drain()
-    _posters(new_clips)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import av
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 # suffix -> (muxer, video encoder, audio encoder, audio sample format, audio rate or None for any)
 _VIDEO_FORMATS: dict[str, tuple[str, str, str, str, int | None]] = {
@@ -63,29 +63,62 @@ def make_video(
 
     ``hue`` (in turns, 0–1) shifts the colours and the pitch so demo clips are told apart.
     """
-    path = Path(path)
+    width, height = size
+    n_frames = max(1, round(seconds * fps))
+    painter = _TestCard(width, height, hue)
+    base = 220.0 * 2 ** (round(hue * 12) / 12)  # a semitone per twelfth of a turn
+    notes = (base * 2, base * 5 / 2, base * 3, base * 4) if with_audio else ()
+    frames = (painter.frame(index, n_frames) for index in range(n_frames))
+    return _write_video(Path(path), frames, size=size, fps=fps, seconds=seconds, notes=notes)
+
+
+def make_picture_video(
+    path: str | Path,
+    picture: Image.Image,
+    *,
+    seconds: float = 4.0,
+    size: tuple[int, int] = (480, 270),
+    fps: int = 25,
+    notes: Sequence[float] = (),
+) -> Path:
+    """Write a clip of ``picture`` panning slowly sideways (a pixel a frame), with a row of level bars
+    dancing along the bottom in time with ``notes`` (Hz; none: a silent clip).
+
+    The first frame is the picture's left part, fitted to ``size``, so a poster taken early looks like it.
+    """
+    n_frames = max(1, round(seconds * fps))
+    painter = _Pan(picture.convert("RGB"), size, n_frames, notes, seconds)
+    frames = (painter.frame(index) for index in range(n_frames))
+    return _write_video(Path(path), frames, size=size, fps=fps, seconds=seconds, notes=notes)
+
+
+def _write_video(
+    path: Path,
+    frames: Iterator[np.ndarray],
+    *,
+    size: tuple[int, int],
+    fps: int,
+    seconds: float,
+    notes: Sequence[float],
+) -> Path:
     muxer, video_codec, audio_codec, sample_format, fixed_rate = _format_for(path, _VIDEO_FORMATS)
     width, height = size
     if width % 2 or height % 2:
         raise ValueError("Video sides must be even for 4:2:0 chroma.")
-    n_frames = max(1, round(seconds * fps))
     options = {"movflags": "faststart"} if muxer in ("mp4", "mov") else {}
 
     with av.open(str(path), "w", format=muxer, options=options) as container:
         video = container.add_stream(video_codec, rate=fps, options=_WORKER_OPTIONS[video_codec])
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         audio = None
-        if with_audio:
+        if notes:
             rate = fixed_rate or 48000
             audio = container.add_stream(audio_codec, rate=rate, layout="stereo")
             audio.format = sample_format
-            base = 220.0 * 2 ** (round(hue * 12) / 12)  # a semitone per twelfth of a turn
-            notes = (base * 2, base * 5 / 2, base * 3, base * 4)
             chunks = _melody(seconds, notes, rate, _FRAME_SAMPLES.get(audio_codec, 4096))
-        painter = _TestCard(width, height, hue)
         audio_time = 0.0
-        for index in range(n_frames):
-            frame = av.VideoFrame.from_ndarray(painter.frame(index, n_frames), format="rgb24")
+        for index, pixels in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
             frame.pts, frame.time_base = index, Fraction(1, fps)
             container.mux(video.encode(frame))
             # Keep the tune just ahead of the picture so the muxer interleaves without buffering.
@@ -202,6 +235,56 @@ class _TestCard:
             on = (index >> bit) & 1
             image[-size:, bit * size : (bit + 1) * size] = 255 if on else 0
         return image
+
+
+class _Pan:
+    """Paints frames of a slow pan across a picture with level bars over it.
+
+    The pan moves whole pixels, so a frame is a slice of one array and the encoder finds every
+    block again one pixel over: the clip costs little more than a still.
+    """
+
+    BARS = 24
+
+    def __init__(
+        self,
+        picture: Image.Image,
+        size: tuple[int, int],
+        n_frames: int,
+        notes: Sequence[float],
+        seconds: float,
+    ) -> None:
+        width, height = size
+        self.width = width
+        self.picture = np.asarray(ImageOps.fit(picture, (width + n_frames, height), Image.Resampling.LANCZOS))
+        self.band = height // 5
+        self.notes, self.seconds, self.n_frames = tuple(notes), seconds, n_frames
+        bar = width / self.BARS
+        self.columns = [
+            (round(n * bar + bar * 0.25), round((n + 1) * bar - bar * 0.25)) for n in range(self.BARS)
+        ]
+        # Each bar answers the tune at its own rate, so the row moves like a level meter.
+        self.rates = np.linspace(1.5, 4.5, self.BARS) * np.where(np.arange(self.BARS) % 2, 1.0, 1.3)
+
+    def frame(self, index: int) -> np.ndarray:
+        pixels = self.picture[:, index : index + self.width].copy()
+        if self.notes:
+            self._bars(pixels, self.seconds * index / self.n_frames)
+        return pixels
+
+    def _bars(self, pixels: np.ndarray, t: float) -> None:
+        height = pixels.shape[0]
+        note_length = self.seconds / len(self.notes)
+        # Bars leap at each note's attack and sink while it sounds.
+        since = (t % note_length) / note_length
+        which = min(int(t // note_length), len(self.notes) - 1)
+        energy = 0.35 + 0.65 * math.exp(-2.5 * since)
+        levels = 0.25 + 0.75 * np.abs(np.sin(self.rates * t * math.pi + which * 1.7)) * energy
+        for (left, right), level in zip(self.columns, levels, strict=True):
+            top = height - 4 - round(self.band * level)
+            region = pixels[top : height - 4, left:right]
+            # Light bars at 60 % over the picture: seen, without hiding it.
+            region[:] = (region * 0.4 + 255 * 0.6).astype(np.uint8)
 
 
 def _melody(
