@@ -64,7 +64,7 @@ def test_a_new_artist_signs_up_plans_goes_live_moves_and_ends_as_a_fan_watches(o
 
     # Two stops: one where she stands, one from the place search.
     open_menu_link(phone, "Performances")
-    phone.get_by_role("link", name="Plan a performance").click()
+    phone.get_by_role("link", name="Plan a performance").first.click()
     phone.get_by_label("Title").fill("Baixa to Carmo")
     first = phone.locator("#stop-1")
     first.get_by_role("textbox", name="Place", exact=True).fill("Rua Augusta arch")
