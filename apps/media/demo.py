@@ -17,6 +17,7 @@ from PIL import Image
 
 from apps.accounts.models import ArtistProfile
 from apps.core import artwork, background
+from apps.performances.models import Performance
 from apps.places.models import Genre
 
 from . import generate, services
@@ -32,6 +33,7 @@ class DemoMedia:
     tracks: tuple[tuple[str, tuple[float, ...]], ...]
     clip: str
     story: bool = False
+    performance: str = ""  # the title of the artist's demo performance the clip was filmed at
 
 
 DEMO = [
@@ -41,7 +43,13 @@ DEMO = [
         "Steps of Alfama, last night",
         story=True,
     ),
-    DemoMedia("tiago-sax", (("Arco Blues", (C, E, G, A, G, E)),), "Under the arch", story=True),
+    DemoMedia(
+        "tiago-sax",
+        (("Arco Blues", (C, E, G, A, G, E)),),
+        "Under the arch",
+        story=True,
+        performance="Sax under the arch",
+    ),
     DemoMedia("kora-collective", (("Four Winds", (D, E, G, A, C * 2, A)),), "Cajón jam"),
     DemoMedia("neon-tram", (("Tram 28 at Night", (G, A, C * 2, D * 2, C * 2, A)),), "Battery synths"),
 ]
@@ -95,7 +103,14 @@ def load() -> None:
                 )
             if not Clip.objects.filter(artist=artist, title=spec.clip).exists():
                 video = clip_video(spec, artist.stage_name, work / f"{spec.artist}.mp4")
-                services.upload_clip(artist, actor=artist.user, upload=_upload(video), title=spec.clip)
+                filmed_at = Performance.objects.filter(artist=artist, title=spec.performance).first()
+                services.upload_clip(
+                    artist,
+                    actor=artist.user,
+                    upload=_upload(video),
+                    title=spec.clip,
+                    performance=filmed_at,
+                )
             # Stories last a day: a fresh one whenever the demo loads after the last expired.
             if spec.story and not Story.objects.filter(artist=artist).exists():
                 photo = artwork.poster("Tonight", artist=artist.stage_name, size=(720, 1280))

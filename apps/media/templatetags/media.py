@@ -45,3 +45,13 @@ def performance_clips(performance: Performance) -> dict:
 def play_after(track: Track) -> float:
     """Seconds of listening after which the page's player reports a play of this track."""
     return play_threshold(track)
+
+
+@register.filter
+def clock(seconds: float | None) -> str:
+    """A duration as a clock reads it: 0:04, 3:27, 1:02:05."""
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
