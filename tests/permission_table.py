@@ -540,7 +540,7 @@ NO_TIP = "00000000-0000-0000-0000-000000000000"
 artists_only = signed_in(403, owner=200, other=200)
 RULES += [
     Rule("api/v1/tips/", "GET", "/api/v1/tips/", artists_only),
-    Rule("api/v1/tips/", "GET", "/api/v1/tips/?mine", signed_in(200), notes="tips you gave"),
+    Rule("api/v1/tips/", "GET", "/api/v1/tips/?mine=true", signed_in(200), notes="tips you gave"),
     Rule(
         "api/v1/tips/",
         "POST",

@@ -106,6 +106,7 @@ def test_a_curator_reaches_collections_and_reports_from_the_menu(open_page, role
     curation = page.get_by_role("region", name="Curation")
     expect(curation.get_by_role("link", name="Collections (admin)")).to_be_visible()
     expect(curation.get_by_role("link", name="Reports to review")).to_be_visible()
+    expect(page.locator(".nav-panel").get_by_role("link", name="Admin", exact=True)).to_be_visible()
 
 
 def test_the_menu_closes_on_escape_and_gives_focus_back(open_page):

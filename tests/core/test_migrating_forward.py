@@ -295,6 +295,8 @@ def marked_json(output: str, marker: str) -> dict:
 class Figures:
     # Under the old names: table -> (rows, digest of the rows' text).
     tables: dict[str, tuple[int, str]]
+    # Under the old names: table -> its columns, in order.
+    columns: dict[str, list[str]]
     # (account, currency) -> (amount credited to it, amount debited from it).
     ledger: dict[tuple[str, str], tuple[int, int]]
     ledger_rows: int
@@ -305,8 +307,8 @@ class Figures:
     moderation_actions: list[dict]
     admin_log: list[tuple[int, int, str]]
     # (content type id, object id) of every report, decision and admin log entry -> the row
-    # it points at, as text (None: nothing there).
-    items: dict[tuple[int, str], str | None]
+    # it points at, as JSON (None: nothing there).
+    items: dict[tuple[int, str], dict | None]
     migrations: set[tuple[str, str]]
 
     def rows(self, table: str) -> int:
@@ -320,8 +322,11 @@ def table_of(content_type: tuple[str, str]) -> str:
         return "_".join(content_type)
 
 
-def read_figures(database: str, *, moved: bool) -> Figures:
-    """Every figure of ``database``, by plain SQL; ``moved``: the tables have their new names."""
+def read_figures(database: str, *, moved: bool, columns: dict[str, list[str]] | None = None) -> Figures:
+    """Every figure of ``database``, by plain SQL; ``moved``: the tables have their new names.
+
+    ``columns`` (by the old table names): digest only these columns of a table, so that a
+    column added since keeps the rows' digest comparable with the database before it."""
     new_name = {old: new for new, old in RENAMED_TABLES.items()} if moved else {}
     old_name = RENAMED_TABLES if moved else {}
 
@@ -333,16 +338,26 @@ def read_figures(database: str, *, moved: bool) -> Figures:
             row[0]
             for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
         ]
-        tables = {}
+        tables, table_columns = {}, {}
         for name in names:
-            rows, digest = conn.execute(
-                sql.SQL(
-                    "SELECT count(*), md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), ''))"
-                    " FROM {} AS x"
-                ).format(sql.Identifier(name))
-            ).fetchone()
             key = old_name.get(name, name)
             assert key not in tables, f"{database} has both {name} and {key}"
+            table_columns[key] = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+                    [name],
+                )
+            ]
+            kept = (columns or {}).get(key, table_columns[key])
+            row = sql.SQL("ROW({})").format(sql.SQL(", ").join(sql.Identifier("x", c) for c in kept))
+            rows, digest = conn.execute(
+                sql.SQL(
+                    "SELECT count(*), md5(coalesce(string_agg({row}::text, E'\\n' ORDER BY {row}::text), ''))"
+                    " FROM {table} AS x"
+                ).format(row=row, table=sql.Identifier(name))
+            ).fetchone()
             tables[key] = (rows, digest)
 
         ledger: dict[tuple[str, str], tuple[int, int]] = {}
@@ -386,7 +401,7 @@ def read_figures(database: str, *, moved: bool) -> Figures:
 
         pointers = {(row["content_type_id"], str(row["object_id"])) for row in reports + moderation_actions}
         pointers |= {(content_type_id, object_id) for _, content_type_id, object_id in admin_log}
-        items: dict[tuple[int, str], str | None] = {}
+        items: dict[tuple[int, str], dict | None] = {}
         for content_type_id, object_id in sorted(pointers):
             table = table_of(content_types[content_type_id])
             found = None
@@ -397,12 +412,13 @@ def read_figures(database: str, *, moved: bool) -> Figures:
                     ),
                     [int(object_id)],
                 ).fetchone()
-            items[(content_type_id, object_id)] = found[0] if found else None
+            items[(content_type_id, object_id)] = json.loads(found[0]) if found else None
 
         migrations = set(conn.execute("SELECT app, name FROM django_migrations"))
 
     return Figures(
         tables=tables,
+        columns=table_columns,
         ledger=ledger,
         ledger_rows=ledger_rows,
         content_types=content_types,
@@ -496,7 +512,7 @@ def test_a_demo_database_from_before_the_moves_migrates_forward_with_every_row()
                 ),
                 "CHECKED",
             )
-            after = read_figures(new_db, moved=True)
+            after = read_figures(new_db, moved=True, columns=before.columns)
     show(before, after)
     print(f"\nIn all {time.monotonic() - started:.0f} s")
 
@@ -508,8 +524,14 @@ def test_a_demo_database_from_before_the_moves_migrates_forward_with_every_row()
     assert before.rows("performances_area") > 0 and before.rows("performances_genre") > 0
     assert before.ledger_rows > 0 and before.rows("curation_collection") > 0
 
-    # Every table keeps its rows: the same number and the same contents.
+    # Every table keeps its rows: the same number and the same contents (of the columns it had:
+    # a column added since, such as a picture, may be new).
     assert not before.tables.keys() - after.tables.keys(), "tables gone after migrating"
+    assert {
+        table: sorted(set(columns) - set(after.columns[table]))
+        for table, columns in before.columns.items()
+        if set(columns) - set(after.columns[table])
+    } == {}, "columns gone after migrating"
     assert {
         table: (before.rows(table), after.rows(table))
         for table in before.tables
@@ -535,7 +557,11 @@ def test_a_demo_database_from_before_the_moves_migrates_forward_with_every_row()
     assert after.moderation_actions == before.moderation_actions
     assert after.admin_log == before.admin_log
     assert [pointer for pointer, item in before.items.items() if item is None] == []
-    assert after.items == before.items
+    # The same rows, field for field (a field added since may be new).
+    assert {
+        pointer: item and {field: item.get(field) for field in before.items[pointer]}
+        for pointer, item in after.items.items()
+    } == before.items
 
     # The content types followed the models: same ids, new labels, nothing left under the old.
     relabelled = {id_: MOVED_CONTENT_TYPES.get(label, label) for id_, label in before.content_types.items()}
