@@ -290,6 +290,9 @@ def base_env(database_url: str, use_redis: bool) -> dict[str, str]:
         DJANGO_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="false",
+        SITE_URL=f"http://{HOST}",
+        # Everything on one machine: files on its disk, and without Redis the in-memory layer.
+        ENCORE_SINGLE_PROCESS="true",
         DATABASE_URL=database_url,
         CACHE_KEY_PREFIX=CACHE_PREFIX,
         CHANNEL_LAYER_PREFIX=CACHE_PREFIX,

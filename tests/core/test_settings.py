@@ -26,6 +26,9 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "encore.example.com",
+        "SITE_URL": "https://encore.example.com",
+        "REDIS_URL": "redis://127.0.0.1:6390/0",
+        "AWS_STORAGE_BUCKET_NAME": "encore-media",
         **extra,
     }
 
