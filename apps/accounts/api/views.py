@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
 
 from .. import services
@@ -83,6 +84,7 @@ class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ArtistSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_LOOKUP
     filterset_class = ArtistFilter
     pagination_class = ArtistPagination
     permission_classes = [permissions.AllowAny]

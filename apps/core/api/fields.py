@@ -7,6 +7,10 @@ from typing import Any
 from django.core.validators import slug_re
 from rest_framework import serializers
 
+# For a viewset's lookup_value_regex: an address names an object by slug only when it can be
+# one, so text PostgreSQL refuses (a NUL byte) is a 404 and never reaches the database.
+SLUG_LOOKUP = r"[-a-zA-Z0-9_]+"
+
 
 class SlugChoiceField(serializers.SlugRelatedField):
     """A related object named by its slug. Anything that cannot be a slug (a number, a

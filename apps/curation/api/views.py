@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import mixins, permissions, viewsets
 
+from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
 
 from .. import services
@@ -20,6 +21,7 @@ class CollectionViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_LOOKUP
     pagination_class = CollectionPagination
     filterset_class = None
     filter_backends: list = []

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
 from apps.core.visitors import visitor_key
 from apps.places.models import Area, Genre
@@ -36,6 +37,7 @@ class GenreViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GenreSerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_LOOKUP
     pagination_class = None
 
 
@@ -46,6 +48,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_LOOKUP
     pagination_class = None
 
 
