@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.core.cache import cache
 
 
-def increment(key: str, delta: int = 1, *, timeout: int | None = None) -> int:
-    """Add `delta` to the counter at `key`, creating it at 0; return the new value.
+def increment(key: str, delta: int = 1, *, timeout: int | None = None, start: int = 0) -> int:
+    """Add `delta` to the counter at `key`, creating it at `start`; return the new value.
 
-    A key evicted or expired between creating and adding starts again from `delta`.
+    A key evicted or expired between creating and adding starts again from `start + delta`.
     """
-    cache.add(key, 0, timeout=timeout)
+    cache.add(key, start, timeout=timeout)
     try:
         return cache.incr(key, delta)
     except ValueError:
-        cache.set(key, delta, timeout=timeout)
-        return delta
+        cache.set(key, start + delta, timeout=timeout)
+        return start + delta

@@ -2,12 +2,19 @@
 
 Every message a group receives carries ``seq``, one more than the last. A client that
 sees a gap, or reconnects, asks for a fresh snapshot (which carries the current seq).
+
+The numbers live in the cache, which can lose them (Redis restarted empty, flushed, failed
+over, or the key evicted). A group's counter therefore starts at the moment it is created,
+in microseconds, not at 0: a counter made again starts above every number the lost one gave,
+so clients see a gap and take a fresh snapshot, rather than dropping each new message as one
+they already have. The numbers stay below 2**53, exact as JavaScript numbers, until 2255.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Coroutine, Iterable
 from typing import Any
 
@@ -47,19 +54,34 @@ def _seq_key(group: str) -> str:
     return f"realtime:seq:{group}"
 
 
+def _now_start() -> int:
+    return time.time_ns() // 1000
+
+
 def current_seq(group: str) -> int:
-    return int(cache.get(_seq_key(group)) or 0)
+    return current_seqs([group])[group]
 
 
 def current_seqs(groups: Iterable[str]) -> dict[str, int]:
-    """current_seq of each group, in one cache read."""
+    """current_seq of each group, in one cache read when every counter exists.
+
+    A missing counter is made here, at its start: a snapshot then carries the number the next
+    message follows, so a group's first message is no gap for the sockets that watch it.
+    """
     groups = list(groups)
-    found = cache.get_many([_seq_key(group) for group in groups])
-    return {group: int(found.get(_seq_key(group)) or 0) for group in groups}
+    keys = {group: _seq_key(group) for group in groups}
+    found = cache.get_many(list(keys.values()))
+    missing = [key for key in keys.values() if key not in found]
+    if missing:
+        start = _now_start()
+        for key in missing:
+            cache.add(key, start, timeout=None)
+        found.update(cache.get_many(missing))
+    return {group: int(found.get(key) or 0) for group, key in keys.items()}
 
 
 def next_seq(group: str) -> int:
-    return increment(_seq_key(group))
+    return increment(_seq_key(group), start=_now_start())
 
 
 def layer_in_process() -> bool:
