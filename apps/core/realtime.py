@@ -15,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Coroutine, Iterable
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import orjson
+import structlog
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
@@ -28,6 +30,11 @@ from .counters import increment
 from .threads import PerProcess
 
 SEND_TIMEOUT_SECONDS = 5
+
+logger = structlog.get_logger(__name__)
+# Sends that failed, by message type: per process, so they survive losing Redis.
+_failures: Counter[str] = Counter()
+_failures_lock = threading.Lock()
 
 
 class _Sender:
@@ -118,7 +125,38 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
         _sender.get().run(send_all())
 
 
-def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
-    """Send after the current transaction commits, so a rolled-back write sends nothing."""
+def send_failed(groups: str | Iterable[str], event_type: str, **context: Any) -> None:
+    """Log the exception being handled as a live update that did not go out, and count it."""
     groups = [groups] if isinstance(groups, str) else list(groups)
-    transaction.on_commit(lambda: send_now(groups, event_type, payload))
+    with _failures_lock:
+        _failures[event_type] += 1
+    logger.exception("live_update_not_sent", groups=groups, event_type=event_type, **context)
+
+
+def failed_sends() -> dict[str, int]:
+    """Live updates this process could not send, by type, since it started."""
+    with _failures_lock:
+        return dict(_failures)
+
+
+def after_commit(send: Callable[[], None], groups: str | Iterable[str], event_type: str) -> None:
+    """Call ``send`` once the current transaction commits, so a rolled-back write sends nothing.
+
+    By then the write is stored: a failure to send is logged and counted, never raised into
+    the request or task, and the callbacks registered after this one still run.
+    """
+    groups = [groups] if isinstance(groups, str) else list(groups)
+
+    def send_or_log() -> None:
+        try:
+            send()
+        except Exception:  # noqa: BLE001 - the channel layer (Redis) can fail in many ways
+            send_failed(groups, event_type)
+
+    transaction.on_commit(send_or_log)
+
+
+def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
+    """Send after the current transaction commits (see ``after_commit``)."""
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    after_commit(lambda: send_now(groups, event_type, payload), groups, event_type)

@@ -1,0 +1,78 @@
+"""A live update that cannot be sent after commit is logged and counted; the write stands
+and every other callback of the transaction still runs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from apps.core import realtime
+from tests.core import channel_layer_faults
+
+refuse_sends = channel_layer_faults.refuse_sends
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_failed_send_after_commit_does_not_skip_the_callbacks_after_it(refuse_sends):
+    attempts = refuse_sends()
+    ran = []
+    with transaction.atomic():
+        realtime.broadcast("performance.1", "performance.liked", {"performance": {"id": 1}})
+        transaction.on_commit(lambda: ran.append("next"))
+    assert attempts == ["performance.1"]
+    assert ran == ["next"]
+
+
+def test_a_failed_send_after_commit_is_logged_with_its_group_and_type(refuse_sends, caplog):
+    refuse_sends()
+    with caplog.at_level(logging.ERROR, logger="apps.core.realtime"), transaction.atomic():
+        realtime.broadcast(["map.1.2", "performance.7"], "performance.moved", {"performance": {"id": 7}})
+    [record] = [r for r in caplog.records if r.name == "apps.core.realtime"]
+    assert record.msg["event"] == "live_update_not_sent"
+    assert record.msg["groups"] == ["map.1.2", "performance.7"]
+    assert record.msg["event_type"] == "performance.moved"
+    assert "ConnectionError: Connection refused" in record.msg["exception"]
+
+
+def test_failed_sends_after_commit_are_counted_by_type(refuse_sends):
+    refuse_sends()
+    before = realtime.failed_sends()
+    with transaction.atomic():
+        realtime.broadcast("user.3", "notification.created", {})
+        realtime.broadcast("user.3", "notifications.read", {})
+        realtime.broadcast("user.4", "notification.created", {})
+    after = realtime.failed_sends()
+    assert after["notification.created"] - before.get("notification.created", 0) == 2
+    assert after["notifications.read"] - before.get("notifications.read", 0) == 1
+
+
+def test_a_send_that_works_after_one_that_failed_still_goes_out(monkeypatch):
+    layer = get_channel_layer()
+    sent = []
+    real_group_send = layer.group_send
+
+    async def first_refused(group: str, message: dict) -> None:
+        if not sent:
+            sent.append(None)
+            raise ConnectionError("Connection refused")
+        sent.append(group)
+        await real_group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", first_refused)
+    with transaction.atomic():
+        realtime.broadcast("performance.1", "performance.liked", {})
+        realtime.broadcast("performance.2", "performance.liked", {})
+    assert sent == [None, "performance.2"]
+
+
+def test_a_rolled_back_write_still_sends_nothing(refuse_sends):
+    attempts = refuse_sends()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        realtime.broadcast("performance.1", "performance.liked", {})
+        raise RuntimeError("the write fails")
+    assert attempts == []
+
