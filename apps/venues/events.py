@@ -17,9 +17,9 @@ import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 
-from apps.core.realtime import current_seq, layer_in_process, send_now
+from apps.core.realtime import after_commit, current_seq, layer_in_process, send_failed, send_now
 from apps.core.threads import PerProcess
 
 logger = structlog.get_logger(__name__)
@@ -126,7 +126,7 @@ def _send(event_id: int, *, trailing: bool, retry: bool) -> None:
         send_queue(event_id)
     except Exception:
         # This send carries the latest changes: try once more rather than lose them.
-        logger.exception("queue_snapshot_failed", event_id=event_id)
+        send_failed(event_group(event_id), "queue.updated", event_id=event_id, retry=retry)
         if retry and cache.add(pending, 1, timeout=window * 4):
             _snapshots.get().request(event_id, delay=window, trailing=True, retry=False)
 
@@ -204,7 +204,7 @@ def _request_snapshot(event_id: int) -> None:
 
 def queue_changed(event_id: int) -> None:
     """The queue of an event changed: a snapshot goes out soon, after the transaction commits."""
-    transaction.on_commit(lambda: _request_snapshot(event_id))
+    after_commit(lambda: _request_snapshot(event_id), event_group(event_id), "queue.updated")
 
 
 def track_started(event_id: int) -> None:
@@ -213,4 +213,4 @@ def track_started(event_id: int) -> None:
     def send() -> None:
         send_now(event_group(event_id), "track.started", {"now_playing": now_playing_state(event_id)})
 
-    transaction.on_commit(send)
+    after_commit(send, event_group(event_id), "track.started")

@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from apps.core import realtime
+from apps.venues import events
 from tests.core import channel_layer_faults
 
 refuse_sends = channel_layer_faults.refuse_sends
@@ -76,3 +77,13 @@ def test_a_rolled_back_write_still_sends_nothing(refuse_sends):
         raise RuntimeError("the write fails")
     assert attempts == []
 
+
+def test_a_jukebox_queue_or_track_update_that_cannot_be_sent_does_not_skip_later_callbacks(refuse_sends):
+    attempts = refuse_sends()
+    ran = []
+    with transaction.atomic():
+        events.queue_changed(41)
+        events.track_started(41)
+        transaction.on_commit(lambda: ran.append("next"))
+    assert attempts == ["event.41", "event.41"]
+    assert ran == ["next"]
