@@ -18,6 +18,7 @@ from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from apps.core import realtime
 from apps.core.ranges import ranged_file_response
 
 
@@ -81,7 +82,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             results[name] = f"down: {type(exc).__name__}"
     down = sorted(name for name, state in results.items() if state != "ok")
-    body = {"status": "down" if down else "ok", "checks": results, "down": down}
+    body = {
+        "status": "down" if down else "ok",
+        "checks": results,
+        "down": down,
+        # Counted by this process since it started; a failed send does not make it unready.
+        "live_updates_not_sent": realtime.failed_sends(),
+    }
     return JsonResponse(body, status=503 if down else 200)
 
 

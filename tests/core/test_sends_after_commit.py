@@ -87,3 +87,14 @@ def test_a_jukebox_queue_or_track_update_that_cannot_be_sent_does_not_skip_later
         transaction.on_commit(lambda: ran.append("next"))
     assert attempts == ["event.41", "event.41"]
     assert ran == ["next"]
+
+
+def test_readyz_reports_the_live_updates_this_process_could_not_send(refuse_sends, client):
+    refuse_sends()
+    before = client.get("/readyz").json()["live_updates_not_sent"].get("performance.liked", 0)
+    with transaction.atomic():
+        realtime.broadcast("performance.1", "performance.liked", {})
+    response = client.get("/readyz")
+    # A failed send is reported, not a reason to take the process out of service.
+    assert response.status_code == 200
+    assert response.json()["live_updates_not_sent"]["performance.liked"] == before + 1
