@@ -46,6 +46,10 @@ class MediaItem(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Each run of the processing counts here when it starts: a run that never finished (its
+    # worker killed) is found by the periodic sweep, which tries again or gives up.
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = MediaItemQuerySet.as_manager()
 

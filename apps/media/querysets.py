@@ -11,6 +11,14 @@ from .choices import MediaStatus
 
 
 class MediaItemQuerySet(models.QuerySet):
+    def stuck_in_processing(self, cutoff) -> MediaItemQuerySet:  # noqa: ANN001
+        """Still processing, with no run started since `cutoff` (nor uploaded since, if no run
+        ever started): the run that had it stopped."""
+        return self.filter(status=MediaStatus.PROCESSING).filter(
+            models.Q(processing_started_at__lt=cutoff)
+            | models.Q(processing_started_at__isnull=True, created_at__lt=cutoff)
+        )
+
     def public(self) -> MediaItemQuerySet:
         """What anyone may see: processed, and neither it nor its artist hidden."""
         return self.filter(status=MediaStatus.READY, hidden=False, artist__hidden=False)

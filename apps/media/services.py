@@ -407,7 +407,7 @@ def process_item(item: MediaItem) -> MediaItem:
     if item.status != MediaStatus.PROCESSING:
         return item
     model = type(item)
-    with tempfile.TemporaryDirectory(prefix="encore-media-") as workdir:
+    with tempfile.TemporaryDirectory(prefix=WORK_FOLDER_PREFIX) as workdir:
         try:
             probe, outputs = _render_outputs(item, Path(workdir))
         except (RejectedUpload, processing.ProcessingError) as exc:
@@ -450,6 +450,48 @@ def mark_failed(item: MediaItem, reason: str) -> MediaItem:
         item.refresh_from_db()
         _tell_uploader_processed(item)
     return item
+
+
+STOPPED = "Processing this file kept stopping before it finished. Try a shorter or smaller file."
+# The work folders of processing runs (process_item), in the system's temporary folder.
+WORK_FOLDER_PREFIX = "encore-media-"
+
+
+def start_processing_attempt(item: MediaItem) -> None:
+    """A run of the processing starts: counted and timed, so a run that dies is found."""
+    type(item)._base_manager.filter(pk=item.pk, status=MediaStatus.PROCESSING).update(
+        processing_attempts=F("processing_attempts") + 1, processing_started_at=timezone.now()
+    )
+    item.refresh_from_db(fields=["processing_attempts", "processing_started_at"])
+
+
+def requeue_stuck_media(now: datetime | None = None) -> int:
+    """Items whose processing stopped part-way (a killed worker) go to processing again, or,
+    after their last try, fail with a reason their uploader is told; the work folders the
+    dead runs left are removed. Returns how many items were sent again or failed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.MEDIA_STUCK_AFTER_MINUTES)
+    handled = 0
+    for model in (Clip, Story, Track):
+        for item in model.objects.stuck_in_processing(cutoff).select_related("artist__user"):
+            if item.processing_attempts >= settings.MEDIA_PROCESSING_ATTEMPTS:
+                mark_failed(item, STOPPED)
+            else:
+                logger.warning("media_processing_requeued", kind=item.kind_name, item_id=item.pk)
+                _enqueue_processing(item.kind_name, item.pk)
+            handled += 1
+    _remove_dead_work_folders(cutoff)
+    return handled
+
+
+def _remove_dead_work_folders(cutoff: datetime) -> None:
+    # A killed run cannot clean up after itself; a live one touched its folder more recently.
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_FOLDER_PREFIX}*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff.timestamp():
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _dashboard_url() -> str:

@@ -199,6 +199,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired stories already stopped being served; this frees their rows and files.
     "delete-expired-stories": {"task": "apps.media.tasks.delete_expired_stories", "schedule": 10 * 60},
+    # Processing a killed worker left half-done starts again (or fails with a reason).
+    "requeue-stuck-media": {"task": "apps.media.tasks.requeue_stuck_media", "schedule": 5 * 60},
     # Each supporter's month is split once, so a daily check is safe and catches a missed night.
     "split-supporter-money": {
         "task": "apps.tips.tasks.split_last_month",
