@@ -425,7 +425,9 @@ LOGGING = {
         "json": {
             "()": structlog.stdlib.ProcessorFormatter,
             "processor": structlog.processors.JSONRenderer(),
-            "foreign_pre_chain": _FOREIGN_PRE_CHAIN,
+            # A library's logger.exception() hands over its exc_info tuple: render it as the
+            # same "exception" text Encore's own lines carry, not the traceback object's repr.
+            "foreign_pre_chain": [*_FOREIGN_PRE_CHAIN, structlog.processors.format_exc_info],
         },
         "console": {
             "()": structlog.stdlib.ProcessorFormatter,
