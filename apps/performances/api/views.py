@@ -134,7 +134,8 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         performance = services.update_position(self.get_object(), actor=request.user, **data.validated_data)
         return Response({"lat": performance.position_lat, "lng": performance.position_lng})
 
-    @extend_schema(request=None, responses=LikeStateSerializer)
+    # Both methods answer the like state, so DELETE is a 200 with a body rather than a 204.
+    @extend_schema(request=None, responses={200: LikeStateSerializer})
     @action(
         detail=True,
         methods=["put", "delete"],
