@@ -1,7 +1,8 @@
 """One-time tickets that let an app open a WebSocket without cookies or long-lived tokens.
 
 An app asks for a ticket over the authenticated API and opens ``/ws/app/...?ticket=...``
-within 30 seconds; the ticket works once.
+within 30 seconds; the ticket works once. Tickets live only in the cache, with that
+timeout, so an unused one expires by itself: no sweep is needed.
 """
 
 from __future__ import annotations

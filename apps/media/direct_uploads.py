@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,12 @@ from storages.backends.s3 import S3Storage
 
 MB = 1024 * 1024
 _CHUNK_SIZE = 1024 * 1024
+# A staged object not confirmed within this long never will be: the presigned POST is valid
+# for 15 minutes, and even a 200 MB file on a slow phone connection is sent well inside it.
+STAGED_UPLOAD_HOURS = 6
+# Local copies of uploads being checked: deleted when the request ends, unless its process
+# was killed.
+COPY_PREFIX = "encore-upload-"
 _MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 
 
@@ -66,7 +73,7 @@ def fetch_direct_upload(key: str, *, owner_id: int, max_bytes: int) -> Path:
         client.delete_object(**location)
         raise DirectUploadError(_too_large(max_bytes))
 
-    copy = tempfile.NamedTemporaryFile(prefix="encore-upload-", delete=False)  # noqa: SIM115
+    copy = tempfile.NamedTemporaryFile(prefix=COPY_PREFIX, delete=False)  # noqa: SIM115
     path = Path(copy.name)
     try:
         with copy:
@@ -102,6 +109,37 @@ def discard_direct_upload(key: str) -> None:
     except ClientError as exc:
         if not _is_missing(exc):
             raise
+
+
+def remove_staged_before(cutoff: datetime) -> int:
+    """Delete staging objects last written before ``cutoff``; returns how many."""
+    storage = _storage()
+    client = _client(storage)
+    location = _object_key(storage, "")
+    removed = 0
+    pages = client.get_paginator("list_objects_v2").paginate(
+        Bucket=storage.bucket_name, Prefix=_object_key(storage, "uploads/")
+    )
+    for page in pages:
+        for entry in page.get("Contents", []):
+            # Only keys start_direct_upload hands out: nothing else under the prefix is ours.
+            if entry["LastModified"] < cutoff and _is_upload_key(entry["Key"].removeprefix(location)):
+                client.delete_object(Bucket=storage.bucket_name, Key=entry["Key"])
+                removed += 1
+    return removed
+
+
+def remove_copies_before(cutoff: datetime) -> int:
+    """Delete local copies of staged objects last written before ``cutoff``; returns how many."""
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob(f"{COPY_PREFIX}*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _storage() -> S3Storage:

@@ -106,7 +106,7 @@ def _local_upload(
     if hasattr(upload, "temporary_file_path"):
         yield Path(upload.temporary_file_path())
         return
-    with tempfile.NamedTemporaryFile(suffix=".upload") as handle:
+    with tempfile.NamedTemporaryFile(prefix=direct_uploads.COPY_PREFIX, suffix=".upload") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
@@ -492,6 +492,19 @@ def _remove_dead_work_folders(cutoff: datetime) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def remove_abandoned_uploads(now: datetime | None = None) -> int:
+    """Direct uploads staged but never confirmed, and the local copies of uploads a killed
+    process left, are deleted once older than their window (a staged upload has no row: only
+    its confirmation creates one). Returns how many objects and copies were removed."""
+    cutoff = (now or timezone.now()) - timedelta(hours=direct_uploads.STAGED_UPLOAD_HOURS)
+    removed = direct_uploads.remove_copies_before(cutoff)
+    if direct_uploads.direct_uploads_enabled():
+        removed += direct_uploads.remove_staged_before(cutoff)
+    if removed:
+        logger.info("abandoned_uploads_removed", count=removed)
+    return removed
 
 
 def _dashboard_url() -> str:

@@ -32,3 +32,11 @@ def requeue_stuck_media() -> int:
     from .services import requeue_stuck_media as requeue
 
     return requeue()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def remove_abandoned_uploads() -> int:
+    """Direct uploads never confirmed, and upload copies a killed process left, go after their window."""
+    from . import services
+
+    return services.remove_abandoned_uploads()
