@@ -22,6 +22,7 @@ from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.api.query import structured
 from apps.core.counters import increment
 from apps.places.models import Area, Genre
 
@@ -40,6 +41,7 @@ LIVE_WHEN = ("now", "today")
 FIRST_UPCOMING_RADIUS_M = 250
 MIN_RADIUS_KM = 0.05
 DEFAULT_RADIUS_KM = 2
+PARAMETERS = ("lat", "lng", "radius_km", "when", "genre", "area")
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,12 @@ class NearbyQuery:
         cost more than answering from the tile cache. The API documents the same rules
         with NearbyQuerySerializer, built from these constants.
         """
-        errors: dict[str, list[str]] = {}
+        errors = structured(params, PARAMETERS)
 
         def number(name: str, low: float, high: float, default: float | None = None) -> float:
-            raw = params.get(name, "")
-            if raw == "" and default is not None:
+            if name not in params and default is not None:
                 return default
+            raw = params.get(name, "")
             if raw == "":
                 errors[name] = ["This parameter is required."]
                 return 0.0
@@ -101,7 +103,8 @@ class NearbyQuery:
         lat = number("lat", -90, 90)
         lng = number("lng", -180, 180)
         radius_km = number("radius_km", MIN_RADIUS_KM, settings.MAX_RADIUS_KM, DEFAULT_RADIUS_KM)
-        when = params.get("when") or "now"
+        # Left out is "now"; present but empty is a mistake.
+        when = params.get("when", "now")
         if when not in WHEN:
             errors["when"] = [f"Choose one of {', '.join(WHEN)}."]
         genre, area = slug("genre", 50), slug("area", 100)

@@ -1,9 +1,11 @@
 import django_filters
 
+from apps.core.api.filters import StrictFilterSet
+
 from ..models import ArtistProfile
 
 
-class ArtistFilter(django_filters.FilterSet):
+class ArtistFilter(StrictFilterSet):
     genre = django_filters.CharFilter(method="filter_genre", help_text="A genre slug.")
     area = django_filters.CharFilter(method="filter_area", help_text="An area slug.")
     q = django_filters.CharFilter(method="filter_q", max_length=100, help_text="Search text.")

@@ -21,3 +21,13 @@ class SlugChoiceField(serializers.SlugRelatedField):
         if not isinstance(data, str) or not slug_re.match(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
         return super().to_internal_value(data)
+
+
+class QueryChoiceField(serializers.ChoiceField):
+    """A choice read from the query string: left out takes the default, but present and
+    empty is refused like any other value that is not a choice (DRF would take the default)."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if self.field_name in dictionary:
+            return dictionary[self.field_name]
+        return super().get_value(dictionary)

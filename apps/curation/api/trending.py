@@ -6,13 +6,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import QueryChoiceField
 from apps.places.models import Area
 
 from ..trending import KINDS, trending_entry
 
 
 class TrendingQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KINDS, default="performance")
+    kind = QueryChoiceField(choices=KINDS, default="performance")
     area = serializers.SlugField(
         required=False, allow_blank=True, max_length=100, help_text="An area's slug; empty: the whole city."
     )

@@ -1,10 +1,10 @@
 import django_filters
 from django.db.models import Q
 
-from apps.core.api.filters import StrictBooleanFilter
+from apps.core.api.filters import StrictBooleanFilter, StrictFilterSet, StrictIntegerFilter
 
 
-class MediaFilter(django_filters.FilterSet):
+class MediaFilter(StrictFilterSet):
     artist = django_filters.CharFilter(field_name="artist__slug", help_text="An artist slug.")
     mine = StrictBooleanFilter(method="filter_mine", help_text="Only my uploads, in any state.")
 
@@ -13,7 +13,7 @@ class MediaFilter(django_filters.FilterSet):
 
 
 class PerformanceMediaFilter(MediaFilter):
-    performance = django_filters.NumberFilter(field_name="performance_id", help_text="A performance id.")
+    performance = StrictIntegerFilter(field_name="performance_id", help_text="A performance id.")
 
 
 class TrackFilter(MediaFilter):

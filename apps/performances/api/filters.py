@@ -1,11 +1,11 @@
 import django_filters
 
-from apps.core.api.filters import StrictChoiceFilter
+from apps.core.api.filters import StrictChoiceFilter, StrictFilterSet
 
 from ..models import Performance, PerformanceStatus
 
 
-class PerformanceFilter(django_filters.FilterSet):
+class PerformanceFilter(StrictFilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=100, help_text="Search text.")
     genre = django_filters.CharFilter(field_name="genre__slug", help_text="A genre slug.")
     area = django_filters.CharFilter(method="filter_area", help_text="An area slug.")

@@ -1,11 +1,11 @@
 import django_filters
 
-from apps.core.api.filters import StrictChoiceFilter
+from apps.core.api.filters import StrictChoiceFilter, StrictFilterSet
 
 from ..models import Event, EventStatus
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     venue = django_filters.CharFilter(field_name="venue__slug", max_length=100, help_text="A venue slug.")
     status = StrictChoiceFilter(choices=EventStatus.choices)
 
