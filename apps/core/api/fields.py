@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.validators import slug_re
 from rest_framework import serializers
+from rest_framework.utils import html
 
 # For a viewset's lookup_value_regex: an address names an object by slug only when it can be
 # one, so text PostgreSQL refuses (a NUL byte) is a 404 and never reaches the database.
@@ -31,3 +32,17 @@ class QueryChoiceField(serializers.ChoiceField):
         if self.field_name in dictionary:
             return dictionary[self.field_name]
         return super().get_value(dictionary)
+
+
+class IdChoiceField(serializers.PrimaryKeyRelatedField):
+    """A related object named by its integer id. In JSON that is an integer, as the schema
+    says (DRF would take "5", 5.0 and true too); a form's values are all text, so there it
+    is digits only."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        from_form = html.is_html_input(getattr(self.root, "initial_data", None))
+        if from_form and isinstance(data, str) and data.isascii() and data.isdigit():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

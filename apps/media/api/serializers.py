@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import SlugChoiceField
+from apps.core.api.fields import IdChoiceField, SlugChoiceField
 from apps.performances.api.serializers import ArtistRefSerializer
 from apps.performances.models import Performance
 from apps.places.models import Area, Genre
@@ -104,15 +104,11 @@ class UploadSerializer(serializers.Serializer):
 
 class ClipUploadSerializer(UploadSerializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True)
-    performance = serializers.PrimaryKeyRelatedField(
-        queryset=Performance.objects.all(), required=False, allow_null=True
-    )
+    performance = IdChoiceField(queryset=Performance.objects.all(), required=False, allow_null=True)
 
 
 class StoryUploadSerializer(UploadSerializer):
-    performance = serializers.PrimaryKeyRelatedField(
-        queryset=Performance.objects.all(), required=False, allow_null=True
-    )
+    performance = IdChoiceField(queryset=Performance.objects.all(), required=False, allow_null=True)
 
 
 class TrackUploadSerializer(UploadSerializer):

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import ArtistProfile
-from apps.core.api.fields import SlugChoiceField
+from apps.core.api.fields import IdChoiceField, SlugChoiceField
 from apps.performances.models import Performance
 
 from ..models import SupporterAllocation, SupporterShare, Tip
@@ -25,9 +25,7 @@ class MonthField(serializers.Field):
 class TipCreateSerializer(serializers.Serializer):
     artist = SlugChoiceField(slug_field="slug", queryset=ArtistProfile.objects.public())
     amount = serializers.IntegerField(help_text="Minor units (cents).")
-    performance = serializers.PrimaryKeyRelatedField(
-        queryset=Performance.objects.all(), required=False, allow_null=True
-    )
+    performance = IdChoiceField(queryset=Performance.objects.all(), required=False, allow_null=True)
     message = serializers.CharField(max_length=140, required=False, allow_blank=True, default="")
 
 
