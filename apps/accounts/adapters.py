@@ -1,18 +1,43 @@
-"""How allauth writes to people: its emails name the address the person is using."""
+"""How allauth signs people in and writes to them.
+
+Emails name the address the person is using; failed sign-ins slow down the address that
+makes them, per account, instead of locking the account for everyone.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.headless.base.response import APIResponse
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+from apps.core.clients import client_address
+
+from . import services
+
+# The web form's page is answered 429 with this many seconds in Retry-After
+# (apps.accounts.middleware.sign_in_wait_middleware).
+RETRY_AFTER_ATTRIBUTE = "sign_in_retry_after"
 
 
 @dataclass(frozen=True)
 class _Site:
     name: str
     domain: str
+
+
+def _email(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,3 +49,41 @@ class AccountAdapter(DefaultAccountAdapter):
             site = get_current_site(request)
             context_data = {**context_data, "current_site": _Site(name=site.name, domain=request.get_host())}
         super().send_mail(template_prefix, email, context_data)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's own limits (sign-up, codes) see the address the rest of the site sees.
+        return client_address(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        super().pre_authenticate(request, **credentials)
+        wait = services.sign_in_wait(_email(credentials), client_address(request))
+        if wait is None:
+            return
+        error = ValidationError(
+            ngettext(
+                "Too many failed sign-ins. Try again in %(n)d second.",
+                "Too many failed sign-ins. Try again in %(n)d seconds.",
+                wait,
+            )
+            % {"n": wait},
+            code="too_many_login_attempts",
+        )
+        if hasattr(getattr(request, "allauth", None), "headless"):
+            response = APIResponse(
+                request,
+                errors=ErrorList(error.error_list).get_json_data(),
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(wait)
+            raise ImmediateHttpResponse(response)
+        setattr(request, RETRY_AFTER_ATTRIBUTE, wait)
+        raise error
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            services.clear_failed_sign_ins(_email(credentials), client_address(request))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        services.record_failed_sign_in(_email(credentials), client_address(request))

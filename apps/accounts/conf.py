@@ -16,3 +16,13 @@ AVATAR_SIZE = 512
 # refuse a wider radius and start anonymous visitors at the default.
 MAX_RADIUS_KM = 50
 DEFAULT_RADIUS_KM = 5
+
+# Failed sign-ins (apps.accounts.services.record_failed_sign_in). One address guessing one
+# account may fail this many times freely; after that each failure doubles the wait before
+# the next try (2 s, 4 s, 8 s, …) up to the cap. An address failing on many accounts waits
+# the same way past the larger count. The account's owner elsewhere is never held up.
+SIGN_IN_FAILURES_PER_ACCOUNT = 5
+SIGN_IN_FAILURES_PER_ADDRESS = 30
+SIGN_IN_MAX_WAIT_SECONDS = 15 * 60
+# Failures are forgotten after a day without one.
+SIGN_IN_FAILURE_MEMORY_SECONDS = 24 * 60 * 60

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import ipaddress
+import math
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -10,6 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -17,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from apps.core.counters import increment
 from apps.places.models import Area, Genre
 
 from . import events
@@ -263,3 +270,49 @@ def set_hidden(artist: ArtistProfile, hidden: bool) -> ArtistProfile:
     artist.hidden = hidden
     artist.save(update_fields=["hidden"])
     return artist
+
+
+def _sign_in_scopes(email: str, address: str) -> list[tuple[str, int]]:
+    """The counters a failed sign-in adds to: account at address, and address alone."""
+    # IPv6 clients usually hold a whole /64; counting single addresses would let them rotate.
+    with contextlib.suppress(ValueError):
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    pair = hashlib.sha256(f"{email.strip().lower()}|{address}".encode()).hexdigest()
+    return [
+        (f"signin:pair:{pair}", settings.SIGN_IN_FAILURES_PER_ACCOUNT),
+        (f"signin:address:{address}", settings.SIGN_IN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def sign_in_wait(email: str, address: str) -> int | None:
+    """Seconds this address must wait before trying this account again, or None."""
+    now = time.time()
+    waits = [
+        math.ceil(until - now)
+        for key, _ in _sign_in_scopes(email, address)
+        if (until := cache.get(f"{key}:until")) is not None and until > now
+    ]
+    return max(waits) if waits else None
+
+
+def record_failed_sign_in(email: str, address: str) -> None:
+    """Count a wrong password; past the free tries, the next one waits twice as long as the last."""
+    memory = settings.SIGN_IN_FAILURE_MEMORY_SECONDS
+    now = time.time()
+    for key, free in _sign_in_scopes(email, address):
+        failures = increment(f"{key}:failures", timeout=memory)
+        cache.touch(f"{key}:failures", memory)
+        if failures >= free:
+            wait = min(2 ** (failures - free + 1), settings.SIGN_IN_MAX_WAIT_SECONDS)
+            cache.set(f"{key}:until", now + wait, timeout=wait + 1)
+
+
+def clear_failed_sign_ins(email: str, address: str) -> None:
+    """The right password: this address may try this account freely again.
+
+    The address's own count stays, or one account of the attacker's would wipe it.
+    """
+    key, _ = _sign_in_scopes(email, address)[0]
+    cache.delete_many([f"{key}:failures", f"{key}:until"])

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpRequest
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def client_address(request: HttpRequest) -> str:
     """The client's IP address.
 
-    Behind TRUSTED_PROXY_COUNT load balancers it is that many entries from the end of
-    X-Forwarded-For (the entries before them are whatever the client wrote); with none
-    the header is ignored and the socket's peer is the client. Same rule as DRF's
-    NUM_PROXIES, so rate limits and logs agree.
+    X-Forwarded-For is read only when the socket's peer is one of TRUSTED_PROXIES: then
+    the client is its right-most entry that is not itself a trusted proxy (anything left
+    of that the client may have written). Otherwise the peer is the client, whatever the
+    header says, so a client reaching the server directly cannot pick its own address.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if proxies and forwarded:
-        entries = [part.strip() for part in forwarded.split(",")]
-        return entries[-min(proxies, len(entries))] or remote
-    return remote
+    if not forwarded or not _trusted(remote, networks):
+        return remote
+    vouched_by = remote
+    for entry in reversed([part.strip() for part in forwarded.split(",")]):
+        try:
+            ipaddress.ip_address(entry)
+        except ValueError:
+            # A trusted proxy passed on something that is not an address: believe only it.
+            return vouched_by
+        if not _trusted(entry, networks):
+            return entry
+        vouched_by = entry
+    # Every hop is a trusted proxy: the left-most one is as close to the client as we get.
+    return vouched_by

@@ -7,7 +7,9 @@ in below. With no variables set at all the site runs on the embedded default: SQ
 local-memory cache, in-memory channel layer, local files and background work run inline.
 """
 
+import ipaddress
 import logging
+import os
 from pathlib import Path
 
 import structlog
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "apps.accounts.middleware.sign_in_wait_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,6 +204,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "delete-expired-stories": {"task": "apps.media.tasks.delete_expired_stories", "schedule": 10 * 60},
     # Processing a killed worker left half-done starts again (or fails with a reason).
     "requeue-stuck-media": {"task": "apps.media.tasks.requeue_stuck_media", "schedule": 5 * 60},
+    # Direct uploads never confirmed, and local copies of uploads a killed process left, go
+    # once older than their six-hour window.
+    "remove-abandoned-uploads": {"task": "apps.media.tasks.remove_abandoned_uploads", "schedule": 60 * 60},
     # Each supporter's month is split once, so a daily check is safe and catches a missed night.
     "split-supporter-money": {
         "task": "apps.tips.tasks.split_last_month",
@@ -252,7 +258,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    # Failed sign-ins are slowed per account and address by the adapter
+    # (apps.accounts.services.record_failed_sign_in); allauth's limit locked the account.
+    "login_failed": "",
     "signup": "20/m/ip",
 }
 HEADLESS_CLIENTS = ("app", "browser")
@@ -306,13 +314,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- client addresses ---------------------------------------------------------------------
-# Load balancers in front of the web processes. Rate limits key on the client's address:
-# the entry this far from the end of X-Forwarded-For. With 0 the header is ignored, since
-# anyone can write it; behind one load balancer set 1.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("Environment variable TRUSTED_PROXY_COUNT must be 0 or more")
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Load balancers in front of the web processes, by address or network. Rate limits key on
+# the client's address: X-Forwarded-For names it only when the socket's peer is one of
+# these, since anyone reaching the server directly can write that header.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"Environment variable TRUSTED_PROXIES must list IP addresses or networks; got {_proxy!r}"
+        ) from _exc
+if "TRUSTED_PROXY_COUNT" in os.environ:
+    # Counting hops trusted whatever a direct client wrote; fail rather than trust nobody.
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is gone: list the load balancers' addresses in TRUSTED_PROXIES"
+    )
 
 # --- REST API -----------------------------------------------------------------------
 REST_FRAMEWORK = {

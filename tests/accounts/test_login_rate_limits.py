@@ -11,13 +11,13 @@ def test_repeated_failed_web_logins_are_rate_limited(client):
         client.post("/accounts/login/", {"login": "target@example.com", "password": "wrong"}).content
         for _ in range(7)
     ]
-    assert b"Too many failed login attempts" not in pages[0]
-    assert b"Too many failed login attempts" in pages[-1]
-    # Even the right password is refused while the limit holds.
+    assert b"Too many failed sign-ins" not in pages[0]
+    assert b"Too many failed sign-ins" in pages[-1]
+    # From the same address even the right password waits while the limit holds.
     from tests.factories import PASSWORD
 
     page = client.post("/accounts/login/", {"login": "target@example.com", "password": PASSWORD}).content
-    assert b"Too many failed login attempts" in page
+    assert b"Too many failed sign-ins" in page
 
 
 def test_repeated_failed_app_logins_are_rate_limited(client):
