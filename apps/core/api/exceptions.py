@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -27,7 +28,20 @@ def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
+def _too_large() -> Response:
+    # Django raises this as a SuspiciousOperation and answers an HTML 400; the client sent
+    # nothing wrong but too much, so it is told the limit.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The request body is larger than the {limit:,} bytes this API accepts."
+    return Response(
+        {"detail": message, "code": "too_large", "errors": {"body": [message]}},
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        return _too_large()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, Conflict):

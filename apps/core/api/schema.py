@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     "404": "No such object, or not yours to see.",
     "405": "Method not allowed.",
     "409": "Not allowed in the object's current state.",
+    "413": "The request body is over the size limit named in `detail`.",
     "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
     "503": "Payments are unavailable: Stripe is not set up on this site, or not answering.",
 }
@@ -45,6 +46,8 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             codes = ["400", "429", "401", "403", "404"]
             if method.lower() in {"post", "put", "patch", "delete"}:
                 codes.append("409")
+                if method.lower() != "delete":
+                    codes.append("413")
                 if path.startswith(PAYMENT_PATHS):
                     codes.append("503")
             responses = operation.setdefault("responses", {})
