@@ -12,6 +12,7 @@ from datetime import timedelta
 import requests
 import time_machine
 from botocore.exceptions import ClientError
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -101,10 +102,12 @@ def test_local_copies_left_by_a_dead_confirmation_are_removed(settings, tmp_path
     assert copying.exists() and other.exists()
 
 
-def test_the_periodic_task_runs_the_sweep(monkeypatch):
+def test_the_periodic_task_runs_the_sweep_and_is_scheduled(monkeypatch):
     calls = []
     monkeypatch.setattr(services, "remove_abandoned_uploads", lambda: calls.append(1) or 0)
 
     tasks.remove_abandoned_uploads()
 
     assert calls == [1]
+    entry = settings.CELERY_BEAT_SCHEDULE["remove-abandoned-uploads"]
+    assert entry["task"] == "apps.media.tasks.remove_abandoned_uploads"
