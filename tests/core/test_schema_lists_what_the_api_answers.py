@@ -53,3 +53,21 @@ def test_business_rule_refusals_are_documented_in_the_error_shape(schema, path, 
     for code in ("400", "409"):
         schema_of = documented[code]["content"]["application/json"]["schema"]
         assert schema_of == {"$ref": "#/components/schemas/Error"}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "code", "words"),
+    [
+        ("/api/v1/performances/", "post", "400", "overlap"),
+        ("/api/v1/performances/{id}/", "patch", "409", "already started"),
+        ("/api/v1/performances/{id}/go-live/", "post", "409", "already live"),
+        ("/api/v1/performances/{id}/end/", "post", "409", "not live"),
+        ("/api/v1/performances/{id}/position/", "post", "409", "not live"),
+        ("/api/v1/tips/", "post", "400", "amount"),
+        ("/api/v1/events/{id}/votes/", "post", "409", "already voted"),
+    ],
+)
+def test_a_write_says_which_business_rules_refuse_it(schema, path, method, code, words):
+    documented = responses(schema, path, method)[code]
+    assert words in documented["description"]
+    assert documented["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["detail", "code", "errors"],
@@ -37,6 +39,14 @@ DESCRIPTIONS = {
 PAYMENT_PATHS = ("/api/v1/tips/", "/api/v1/supporter/")
 
 
+def refusals(reasons: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """Error responses for ``extend_schema(responses=…)`` saying which rules refuse this
+    operation; add_error_responses gives them the Error shape."""
+    return {
+        code: OpenApiResponse(description=f"{DESCRIPTIONS[str(code)]} {why}") for code, why in reasons.items()
+    }
+
+
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:  # noqa: ANN001
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, methods in result.get("paths", {}).items():
@@ -52,11 +62,7 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
                     codes.append("503")
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": DESCRIPTIONS[code],
-                        "content": {"application/json": {"schema": ERROR_REF}},
-                    },
-                )
+                # An operation may describe its own refusals; every one has the Error shape.
+                response = responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+                response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
     return result

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -10,12 +12,14 @@ from rest_framework.response import Response
 
 from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
+from apps.core.api.schema import refusals
 from apps.core.visitors import visitor_key
 from apps.places.models import Area, Genre
 
 from .. import services
 from ..models import Like, Performance
 from ..nearby import NearbyQuery, nearby_json
+from ..querysets import MAX_STOP_LENGTH
 from .filters import PerformanceFilter
 from .permissions import IsArtist, IsPerformanceOwnerOrReadOnly
 from .serializers import (
@@ -27,6 +31,18 @@ from .serializers import (
     PerformanceSerializer,
     PerformanceWriteSerializer,
     PositionSerializer,
+)
+
+# The rules each write can break, for its documented 400s and 409s.
+ROUTE_RULES = (
+    f"A route has 1 to {services.MAX_STOPS} stops, each with a place and a start before its end "
+    f"(at most {MAX_STOP_LENGTH // timedelta(hours=1)} hours), in time order, none overlapping."
+)
+CHANGE_RULES = refusals(
+    {
+        400: ROUTE_RULES,
+        409: "Stops that have already started cannot be changed, and an ended or cancelled route not at all.",
+    }
 )
 
 
@@ -85,7 +101,10 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         )
         return self._read(performance)
 
-    @extend_schema(request=PerformanceWriteSerializer, responses={201: PerformanceSerializer})
+    @extend_schema(
+        request=PerformanceWriteSerializer,
+        responses={201: PerformanceSerializer, **refusals({400: ROUTE_RULES})},
+    )
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = PerformanceWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,7 +113,7 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         )
         return self._read(performance, status.HTTP_201_CREATED)
 
-    @extend_schema(request=PerformanceWriteSerializer, responses=PerformanceSerializer)
+    @extend_schema(request=PerformanceWriteSerializer, responses={200: PerformanceSerializer, **CHANGE_RULES})
     def update(self, request: Request, *args, **kwargs) -> Response:
         performance = self.get_object()
         partial = kwargs.get("partial", False)
@@ -103,7 +122,10 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         performance = services.update_performance(performance, actor=request.user, **data.validated_data)
         return self._read(performance)
 
-    @extend_schema(request=PerformanceWriteSerializer(partial=True), responses=PerformanceSerializer)
+    @extend_schema(
+        request=PerformanceWriteSerializer(partial=True),
+        responses={200: PerformanceSerializer, **CHANGE_RULES},
+    )
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
@@ -111,22 +133,46 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         services.delete_performance(self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=PerformanceSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: PerformanceSerializer,
+            **refusals(
+                {
+                    409: "Outside the window from 30 minutes before a stop starts until it ends, "
+                    "already live with another performance, or not scheduled."
+                }
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="go-live")
     def go_live(self, request: Request, pk: str | None = None) -> Response:
         return self._read(services.go_live(self.get_object(), actor=request.user))
 
-    @extend_schema(request=None, responses=PerformanceSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: PerformanceSerializer, **refusals({409: "The performance is not live."})},
+    )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         return self._read(services.end_performance(self.get_object(), actor=request.user))
 
-    @extend_schema(request=None, responses=PerformanceSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: PerformanceSerializer, **refusals({409: "The performance is not scheduled."})},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._read(services.cancel_performance(self.get_object(), actor=request.user))
 
-    @extend_schema(request=PositionSerializer, responses=PositionSerializer)
+    @extend_schema(
+        request=PositionSerializer,
+        responses={
+            200: PositionSerializer,
+            **refusals({409: "The performance is not live (or has just ended)."}),
+            **refusals({429: "A position comes at most every few seconds."}),
+        },
+    )
     @action(detail=True, methods=["post"], serializer_class=PositionSerializer)
     def position(self, request: Request, pk: str | None = None) -> Response:
         data = PositionSerializer(data=request.data)

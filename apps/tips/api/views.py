@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import ArtistProfile
 from apps.core.api.filters import StrictBooleanField
 from apps.core.api.pagination import CursorPagination
+from apps.core.api.schema import refusals
 
 from .. import payments, services
 from ..models import SupporterAllocation, Tip
@@ -148,7 +149,17 @@ class TipViewSet(
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=TipCreateSerializer,
-        responses={201: TipStartedSerializer, 200: TipStartedSerializer},
+        responses={
+            201: TipStartedSerializer,
+            200: TipStartedSerializer,
+            **refusals(
+                {
+                    400: "The amount is outside the site's range, the Idempotency-Key is missing, "
+                    "the performance is by another artist, or you are tipping yourself.",
+                    409: "This Idempotency-Key was already used for a different tip.",
+                }
+            ),
+        },
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = TipCreateSerializer(data=request.data)

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.pagination import CursorPagination
+from apps.core.api.schema import refusals
 from apps.core.clients import client_address
 from apps.core.realtime import current_seq
 
@@ -44,6 +45,10 @@ guest_token_header = OpenApiParameter(
     required=False,
     description="From `POST /events/{id}/guest/`. Signed-in fans may leave it out and vote as themselves.",
 )
+
+
+# The staff's queue controls work only while the event runs.
+NOT_ACTIVE = refusals({409: "The event is not running."})
 
 
 def visible_events(user) -> QuerySet[Event]:  # noqa: ANN001
@@ -161,7 +166,18 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        request=VoteSerializer, responses={201: VoteResultSerializer}, parameters=[guest_token_header]
+        request=VoteSerializer,
+        responses={
+            201: VoteResultSerializer,
+            **refusals(
+                {
+                    400: "The track is not in tonight's pool.",
+                    409: "You already voted for this track, or it is playing, has played tonight or "
+                    "was set aside by the venue; or the event is not taking votes.",
+                }
+            ),
+        },
+        parameters=[guest_token_header],
     )
     @action(detail=True, methods=["post"])
     def votes(self, request: Request, pk: str | None = None) -> HttpResponse:
@@ -180,14 +196,14 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     # --- the staff's controls; each answers with the queue as it now stands -----------------
 
-    @extend_schema(request=None, responses=QueueStateSerializer)
+    @extend_schema(request=None, responses={200: QueueStateSerializer, **NOT_ACTIVE})
     @action(detail=True, methods=["post"], url_path="next")
     def play_next(self, request: Request, pk: str | None = None) -> HttpResponse:
         event = self.get_object()
         services.play_next(event, actor=request.user)
         return json_response(queue_payload(event.pk))
 
-    @extend_schema(request=None, responses=QueueStateSerializer)
+    @extend_schema(request=None, responses={200: QueueStateSerializer, **NOT_ACTIVE})
     @action(detail=True, methods=["post"])
     def skip(self, request: Request, pk: str | None = None) -> HttpResponse:
         event = self.get_object()
@@ -201,12 +217,24 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         change(event, data.validated_data["entry"], actor=request.user)
         return json_response(queue_payload(event.pk))
 
-    @extend_schema(request=EntryActionSerializer, responses=QueueStateSerializer)
+    @extend_schema(
+        request=EntryActionSerializer,
+        responses={
+            200: QueueStateSerializer,
+            **refusals({409: "Only a queued or playing track can be vetoed, while the event runs."}),
+        },
+    )
     @action(detail=True, methods=["post"])
     def veto(self, request: Request, pk: str | None = None) -> HttpResponse:
         return self._entry_action(request, services.veto)
 
-    @extend_schema(request=EntryActionSerializer, responses=QueueStateSerializer)
+    @extend_schema(
+        request=EntryActionSerializer,
+        responses={
+            200: QueueStateSerializer,
+            **refusals({409: "Only a queued track can be removed, while the event runs."}),
+        },
+    )
     @action(detail=True, methods=["post"])
     def remove(self, request: Request, pk: str | None = None) -> HttpResponse:
         return self._entry_action(request, services.remove)
