@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core
+from apps.core.metrics import metrics
 from apps.media import views as media
 
 # The admin signs in through allauth, so its login shares allauth's rate limits.
@@ -28,6 +29,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

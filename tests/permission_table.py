@@ -290,6 +290,7 @@ RULES = [
     Rule("", "GET", "/", everyone(200)),
     Rule("healthz", "GET", "/healthz", everyone(200)),
     Rule("readyz", "GET", "/readyz", everyone(200)),
+    Rule("metrics", "GET", "/metrics", everyone(200), notes="from loopback; other addresses 404"),
     Rule("favicon.ico", "GET", "/favicon.ico", everyone(302)),
     Rule("artists/", "GET", "/artists/", everyone(200)),
     Rule("artists/<slug:slug>/", "GET", lambda p: f"/artists/{alice_artist(p)}/", everyone(200)),

@@ -6,6 +6,8 @@ from typing import Any
 import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from .metrics import OPEN_SOCKETS
+
 
 class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
     """A socket that joins groups, sends a snapshot first, then relays numbered deltas.
@@ -30,9 +32,14 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        self.counted = True
+        OPEN_SOCKETS.labels(kind=type(self).__name__).inc()
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            self.counted = False
+            OPEN_SOCKETS.labels(kind=type(self).__name__).dec()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

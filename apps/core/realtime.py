@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .counters import increment
+from .metrics import LIVE_UPDATES_NOT_SENT, LIVE_UPDATES_SENT
 from .threads import PerProcess
 
 SEND_TIMEOUT_SECONDS = 5
@@ -123,6 +124,7 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
         async_to_sync(send_all)()
     else:
         _sender.get().run(send_all())
+    LIVE_UPDATES_SENT.labels(type=event_type).inc()
 
 
 def send_failed(groups: str | Iterable[str], event_type: str, **context: Any) -> None:
@@ -130,6 +132,7 @@ def send_failed(groups: str | Iterable[str], event_type: str, **context: Any) ->
     groups = [groups] if isinstance(groups, str) else list(groups)
     with _failures_lock:
         _failures[event_type] += 1
+    LIVE_UPDATES_NOT_SENT.labels(type=event_type).inc()
     logger.exception("live_update_not_sent", groups=groups, event_type=event_type, **context)
 
 

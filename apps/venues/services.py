@@ -19,7 +19,7 @@ from apps.core import ratelimit
 from apps.core.errors import Conflict, RateLimited
 from apps.media.models import Track
 
-from . import events
+from . import events, metrics
 from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Venue, Vote
 from .providers import provider_for
 
@@ -281,6 +281,7 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
     except IntegrityError:
         # The constraints are the last word on duplicates; the locks above make this rare.
         raise Conflict("You already voted for this track.", code="already_voted", field="track") from None
+    metrics.VOTES.inc()
     return entry
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "djstripe",
+    "django_prometheus",
     "apps.core",
     "apps.places",
     "apps.accounts",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.privacy_headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "apps.accounts.middleware.sign_in_wait_middleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -330,6 +333,20 @@ if "TRUSTED_PROXY_COUNT" in os.environ:
     raise ImproperlyConfigured(
         "TRUSTED_PROXY_COUNT is gone: list the load balancers' addresses in TRUSTED_PROXIES"
     )
+
+# --- metrics ---------------------------------------------------------------------------
+# /metrics answers only these client addresses (or networks), or a bearer METRICS_TOKEN;
+# anyone else gets 404.
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+for _allowed in METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_allowed, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            "Environment variable METRICS_ALLOWED_ADDRESSES must list IP addresses or networks; "
+            f"got {_allowed!r}"
+        ) from _exc
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- REST API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
