@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from apps.performances import services
@@ -89,6 +90,8 @@ def test_a_live_performance_without_a_shared_position_falls_back_to_its_stop():
     assert found("today", 1000, now) == [(live.pk, 200)]
 
 
+# Early afternoon, so that a show two hours later is still "today".
+@time_machine.travel("2026-06-06 13:00:00+01:00", tick=False)
 def test_scheduled_performances_are_measured_from_their_stops_beside_a_live_one():
     now = timezone.now()
     live = live_at(north(400), 100, now)
