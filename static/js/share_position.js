@@ -138,6 +138,11 @@
         body: JSON.stringify(position),
       }).then(function (response) {
         inFlight = false;
+        if (response.ok) {
+          // Read the answer to its end: the API's answers are not stored by the browser's
+          // cache, so a body left unread would keep this request open.
+          response.arrayBuffer().catch(function () {});
+        }
         if (!leading || !isOn()) return;
         if (response.ok) {
           // Counted from the answer, so the server never sees two positions closer than
