@@ -10,30 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
-from django.conf import settings
 
-
-def json_formatter() -> logging.Formatter:
-    """The formatter production's handler uses (LOGGING's "json" formatter)."""
-    options = dict(settings.LOGGING["formatters"]["json"])
-    factory = options.pop("()")
-    return factory(**options)
+from tests.json_logs import json_log
 
 
 @pytest.fixture
 def lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(json_formatter())
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with json_log() as stream:
         yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
 
 
 def only_line(stream: io.StringIO) -> dict:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
+
+from tests.json_logs import json_log
 
 pytestmark = pytest.mark.django_db
 
@@ -16,20 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def log() -> Iterator[io.StringIO]:
     """What django-structlog's request loggers write, through production's JSON formatter."""
-    options = dict(settings.LOGGING["formatters"]["json"])
-    factory = options.pop("()")
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(factory(**options))
-    logger = logging.getLogger("django_structlog")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
+    with json_log("django_structlog") as stream:
         yield stream
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
 
 
 def finished_lines(stream: io.StringIO) -> list[dict]:
