@@ -25,7 +25,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from glob import glob
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,7 +32,10 @@ import psycopg
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from psycopg import sql
+
+from apps.core.backups import find_pg_tool
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -187,16 +189,10 @@ def scratch_database() -> Iterator[str]:
 
 
 def pg_tool(name: str) -> str:
-    found = shutil.which(name)
-    candidates = [found] if found else []
-    candidates.append(f"/usr/local/bin/{name}")
-    candidates += sorted(
-        glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda path: int(Path(path).parts[-3]), reverse=True
-    )
-    for path in candidates:
-        if os.access(path, os.X_OK):
-            return path
-    pytest.skip(f"needs {name} (PostgreSQL's client tools) to dump and restore the old database")
+    try:
+        return find_pg_tool(name)
+    except ImproperlyConfigured:
+        pytest.skip(f"needs {name} (PostgreSQL's client tools) to dump and restore the old database")
 
 
 # --- the old commit -------------------------------------------------------------------------
