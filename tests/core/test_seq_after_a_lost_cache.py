@@ -8,10 +8,6 @@ instead of dropping every new message as one it already has.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 
@@ -20,6 +16,7 @@ from django.core.cache import cache, caches
 from django.test import override_settings
 
 from apps.core import realtime
+from tests.private_servers import PrivateRedis, private_redis
 
 
 def test_a_counter_lost_with_the_cache_starts_again_above_every_number_it_gave():
@@ -69,79 +66,18 @@ def test_numbers_stay_exact_for_a_browser():
 # --- against a real Redis, restarted empty --------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of the test's own on a free port, without persistence: a restart is empty."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.dir = tempfile.mkdtemp(prefix="encore-redis-")
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            cwd=self.dir,
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the private Redis did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-    def cleanup(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 @pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (apt-get install redis-server)")
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.cleanup()
+def redis_server() -> Iterator[PrivateRedis]:
+    with private_redis() as server:
+        yield server
 
 
 @pytest.mark.slow
-def test_after_redis_restarts_empty_the_next_number_is_above_the_last(private_redis):
+def test_after_redis_restarts_empty_the_next_number_is_above_the_last(redis_server):
     redis_cache = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": private_redis.url,
+            "LOCATION": redis_server.url,
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
@@ -150,8 +86,8 @@ def test_after_redis_restarts_empty_the_next_number_is_above_the_last(private_re
         try:
             before = [realtime.next_seq("event:1") for _ in range(25)]
 
-            private_redis.stop()
-            private_redis.start()  # empty: no persistence
+            redis_server.stop()
+            redis_server.start()  # empty
 
             # The first use may meet the closed connection; the client reconnects.
             deadline = time.monotonic() + 5
