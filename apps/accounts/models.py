@@ -132,6 +132,7 @@ class NotificationKind(models.TextChoices):
     ITEM_RESTORED = "item_restored", "A curator restored your profile or performance"
     OWNER_WARNED = "owner_warned", "A curator sent you a warning"
     TIP_RECEIVED = "tip_received", "You got a tip"
+    PERFORMANCE_ENDED = "performance_ended", "Your live performance ended by itself"
 
 
 class Notification(models.Model):

@@ -27,3 +27,9 @@ NEARBY_CACHE_SECONDS = env.int("NEARBY_CACHE_SECONDS", default=30)
 # interval), which the map's fan-out absorbs.
 POSITION_INTERVAL_SECONDS = 5
 POSITION_EARLY_TOLERANCE_SECONDS = 0.5
+
+# A live performance whose last stop ended this long ago, and which sent no position for as
+# long, ends by itself (apps.performances.services.end_stale_performances, every five
+# minutes): a phone that died or an End never pressed must not leave a marker on the map.
+# Half an hour lets a set run over, and an artist still sharing their position stays live.
+LIVE_GRACE_MINUTES = env.positive_int("LIVE_GRACE_MINUTES", 30)

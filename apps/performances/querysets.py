@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection, connections, models
-from django.db.models import F, Min, Q, Value
+from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
@@ -262,6 +262,16 @@ class PerformanceQuerySet(models.QuerySet):
 
     def live(self) -> PerformanceQuerySet:
         return self.filter(status="live")
+
+    def stale_live(self, now: datetime, grace: timedelta) -> PerformanceQuerySet:
+        """Live ones whose route ended, and whose last position came, longer than `grace` ago."""
+        quiet_since = now - grace
+        return (
+            self.live()
+            .annotate(route_ends_at=Max("stops__ends_at"))
+            .filter(route_ends_at__lt=quiet_since)
+            .filter(Q(position_at__isnull=True) | Q(position_at__lt=quiet_since))
+        )
 
     def active(self) -> PerformanceQuerySet:
         return self.filter(status__in=ACTIVE)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +25,8 @@ from apps.places.querysets import smallest_containing
 from . import events
 from .models import Like, Performance, PerformanceStatus, Stop, View
 from .querysets import MAX_STOP_LENGTH
+
+logger = structlog.get_logger(__name__)
 
 MAX_STOPS = 5
 TITLE_MAX = 100
@@ -371,6 +374,59 @@ def end_performance(performance: Performance, *, actor: User, now: datetime | No
     performance.ended_at = now or timezone.now()
     _save_status(performance)
     events.performance_changed(performance, "performance.ended")
+    return performance
+
+
+def end_stale_performances(*, now: datetime | None = None) -> list[Performance]:
+    """End the live performances nobody is playing any more (see LIVE_GRACE_MINUTES) and tell
+    their artists. Each ends in its own transaction, so one failure does not keep the others on
+    the map."""
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.LIVE_GRACE_MINUTES)
+    ended = []
+    for performance_id in Performance.objects.stale_live(now, grace).values_list("pk", flat=True):
+        try:
+            performance = _end_if_stale(performance_id, now, grace)
+        except Exception:
+            logger.exception("stale_performance_not_ended", performance_id=performance_id)
+            continue
+        if performance is not None:
+            logger.info("stale_performance_ended", performance_id=performance_id)
+            ended.append(performance)
+    return ended
+
+
+@transaction.atomic
+def _end_if_stale(performance_id: int, now: datetime, grace: timedelta) -> Performance | None:
+    performance = (
+        Performance.objects.select_for_update(of=("self",))
+        .select_related("artist__user")
+        .filter(pk=performance_id)
+        .first()
+    )
+    # Checked again under the lock: a position or an End may have come since the list was read.
+    if (
+        performance is None
+        or not Performance.objects.stale_live(now, grace).filter(pk=performance_id).exists()
+    ):
+        return None
+    route_end = performance.stops.order_by("-ends_at").values_list("ends_at", flat=True).first()
+    last_sign = max(
+        moment for moment in (route_end, performance.position_at, performance.started_at) if moment
+    )
+    performance.status = PerformanceStatus.COMPLETED
+    # It stopped playing when the last sign of it came, not when the sweep noticed.
+    performance.ended_at = last_sign
+    _save_status(performance)
+    events.performance_changed(performance, "performance.ended")
+    accounts_services.notify(
+        performance.artist.user,
+        kind=NotificationKind.PERFORMANCE_ENDED,
+        text=f"“{performance.title}” ended by itself: its route was over and no position came "
+        f"for {settings.LIVE_GRACE_MINUTES} minutes.",
+        url=performance.get_absolute_url(),
+        data={"performance": performance.pk},
+    )
     return performance
 
 

@@ -12,3 +12,11 @@ def notify_followers_live(performance_id: int) -> None:
     if performance is None:
         return
     notify_followers_of_live(performance)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def end_stale_performances() -> None:
+    """Take performances nobody is playing any more off the map; safe to run twice."""
+    from .services import end_stale_performances
+
+    end_stale_performances()

@@ -210,6 +210,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Direct uploads never confirmed, and local copies of uploads a killed process left, go
     # once older than their six-hour window.
     "remove-abandoned-uploads": {"task": "apps.media.tasks.remove_abandoned_uploads", "schedule": 60 * 60},
+    # A performance left live after its route (a dead phone, End never pressed) ends by itself.
+    "end-stale-performances": {"task": "apps.performances.tasks.end_stale_performances", "schedule": 5 * 60},
     # Each supporter's month is split once, so a daily check is safe and catches a missed night.
     "split-supporter-money": {
         "task": "apps.tips.tasks.split_last_month",
