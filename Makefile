@@ -12,7 +12,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # it; compiling every installed package up front took longer than compiling what is imported.
 export PYTHONDONTWRITEBYTECODE =
 
-.PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments screenshots
+.PHONY: run test test-fast lint format migrate demo bench clean localstripe run-payments screenshots stack
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Encore needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -49,6 +49,13 @@ run: $(VENV)/.installed-base
 	$(PY) manage.py load_demo --migrate --skip-checks
 	@echo "Encore is at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine (config/stack.py): the Procfile's processes with production
+# settings, PostgreSQL and Redis on 127.0.0.1 (or DATABASE_URL / REDIS_URL), a local S3 server,
+# nginx in front on http://127.0.0.1:8080. STACK_ARGS="--demo" loads the demo data,
+# "--no-proxy" runs without nginx (it says so when nginx is missing), "--port N" moves it.
+stack: $(VENV)/.installed-dev
+	$(PY) -m config.stack $(STACK_ARGS)
 
 # Trying payments on the demo site, in two terminals: a local Stripe stand-in (test mode,
 # loopback only, nothing written to disk), then the site pointed at it with test keys.

@@ -1,0 +1,205 @@
+"""The whole production stack for tests: the Procfile's processes behind nginx.
+
+In a test module::
+
+    from tests.stack import live_stack  # noqa: F401  (module scope)
+
+    pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+
+    def test_something(live_stack):
+        requests.get(live_stack.base_url + "/healthz")
+
+or, for a stack of one's own (other settings, fewer workers)::
+
+    with running_stack(env={"API_THROTTLE_ANON": "5/min"}, web_concurrency=1) as stack: ...
+
+The stack (``config.stack.Stack``) runs on a database of its own, created for it on the
+PostgreSQL server of ``DATABASE_URL`` and dropped afterwards, and on a private
+``redis-server`` on a free port (the :class:`PrivateRedis` in ``stack.redis``), so a test may
+stop, restart or flush either without disturbing anything else. Through it:
+
+- ``base_url``: nginx when installed, else ``web`` itself (``proxy`` says which);
+  ``web_url``, ``ws_url`` (``ws://…``, sockets are under ``/ws/``), ``s3_url``;
+- ``processes()``: every process with its name (``web``, ``ws``, ``worker``, ``beat``,
+  ``nginx``, ``s3``), role (``master``/``worker``/``process``), pid and RSS;
+- ``process_env``: the processes' environment; ``manage(...)`` and :func:`shell` run
+  ``manage.py`` with it, e.g. to make users in the stack's database;
+- ``log_tail()``: the end of the processes' combined output (also in a failed start's error).
+
+Tests are skipped, saying why, without PostgreSQL (``DATABASE_URL``) or ``redis-server``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from config.stack import Stack, StackError, drop_database, free_port, nginx_binary
+
+__all__ = ["PrivateRedis", "Stack", "live_stack", "running_stack", "shell", "sign_in"]
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of the test's own, on a free port, without persistence."""
+
+    port: int
+    process: subprocess.Popen
+    workdir: Path
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @classmethod
+    def start(cls, workdir: Path, port: int = 0) -> PrivateRedis:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("needs redis-server (apt-get install redis-server) for a private Redis")
+        port = port or free_port()
+        process = subprocess.Popen(  # noqa: S603
+            [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+            + ["--dir", str(workdir), "--logfile", str(workdir / "redis.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        redis = cls(port, process, workdir)
+        redis.wait()
+        return redis
+
+    def wait(self, seconds: float = 10) -> None:
+        import redis
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(redis.exceptions.ConnectionError):
+                if redis.Redis(port=self.port, socket_timeout=1).ping():
+                    return
+            time.sleep(0.05)
+        raise StackError(f"redis-server on {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port: everything it held is gone."""
+        self.stop()
+        fresh = PrivateRedis.start(self.workdir, self.port)
+        self.process = fresh.process
+
+
+def _server_url(database: str) -> str:
+    db = settings.DATABASES["default"]
+    user = quote(db.get("USER") or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database}"
+
+
+@contextlib.contextmanager
+def running_stack(
+    *,
+    proxy: bool | None = None,
+    env: dict[str, str] | None = None,
+    web_concurrency: int = 2,
+    ws_concurrency: int = 1,
+    worker_concurrency: int = 1,
+    timeout: float = 300,
+) -> Iterator[Stack]:
+    """The stack on a fresh database and a private Redis, stopped and removed on exit.
+
+    ``proxy=None`` puts nginx in front when it is installed; ``True`` requires it (skips
+    without); ``False`` serves ``web`` and ``ws`` directly.
+    """
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("needs PostgreSQL: set DATABASE_URL (CI does)")
+    if proxy is None:
+        proxy = nginx_binary() is not None
+    elif proxy and nginx_binary() is None:
+        pytest.skip("needs nginx (apt-get install -y --no-install-recommends nginx)")
+    workdir = Path(tempfile.mkdtemp(prefix="encore-test-stack-"))
+    database_url = _server_url(f"encore_stack_{secrets.token_hex(4)}")
+    redis = PrivateRedis.start(workdir)
+    log = (workdir / "stack.log").open("w")
+    stack = Stack(
+        database_url=database_url,
+        redis_url=redis.url,
+        proxy=proxy,
+        web_concurrency=web_concurrency,
+        ws_concurrency=ws_concurrency,
+        worker_concurrency=worker_concurrency,
+        # Tests fuzz and hammer the API: the rate limits have tests of their own.
+        env={"API_THROTTLE_ANON": "100000/min", "API_THROTTLE_USER": "100000/min", **(env or {})},
+        output=log,
+        workdir=workdir / "stack",
+    )
+    stack.workdir.mkdir()
+    stack.redis = redis
+    try:
+        stack.start(timeout=timeout)
+        yield stack
+    finally:
+        stack.stop()
+        redis.stop()
+        log.close()
+        with contextlib.suppress(Exception):
+            drop_database(database_url)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def live_stack() -> Iterator[Stack]:
+    """The production stack for a module's tests (nginx in front when installed)."""
+    with running_stack() as stack:
+        yield stack
+
+
+def shell(stack: Stack, code: str) -> str:
+    """Run Python in ``manage.py shell`` with the stack's settings; returns what it printed."""
+    result = stack.manage("shell", "--no-imports", "-c", code, check=False)
+    if result.returncode:
+        raise StackError(f"manage.py shell failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def sign_in(stack: Stack, email: str, password: str) -> str:
+    """The API's session token for a user of the stack's database (send it as X-Session-Token)."""
+    import requests
+
+    response = requests.post(
+        f"{stack.base_url}/_allauth/app/v1/auth/login",
+        json={"email": email, "password": password},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["meta"]["session_token"]
+
+
+def make_user(stack: Stack, email: str, password: str, **fields: Any) -> None:
+    """A user with a verified email address in the stack's database."""
+    shell(
+        stack,
+        "from allauth.account.models import EmailAddress\n"
+        "from apps.accounts.models import User\n"
+        f"user = User.objects.create_user(email={email!r}, password={password!r}, **{fields!r})\n"
+        "EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)\n",
+    )
