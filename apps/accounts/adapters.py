@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
@@ -28,6 +28,7 @@ from . import services
 # The web form's page is answered 429 with this many seconds in Retry-After
 # (apps.accounts.middleware.sign_in_wait_middleware).
 RETRY_AFTER_ATTRIBUTE = "sign_in_retry_after"
+ATTEMPT_ATTRIBUTE = "sign_in_attempt"
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         super().pre_authenticate(request, **credentials)
-        wait = services.sign_in_wait(_email(credentials), client_address(request))
-        if wait is None:
-            return
+        try:
+            attempt = services.start_sign_in_attempt(_email(credentials), client_address(request))
+        except services.SignInWait as refused:
+            self._refuse_sign_in(request, refused.seconds)
+        setattr(request, ATTEMPT_ATTRIBUTE, attempt)
+
+    def _refuse_sign_in(self, request: HttpRequest, wait: int) -> NoReturn:
         error = ValidationError(
             ngettext(
                 "Too many failed sign-ins. Try again in %(n)d second.",
@@ -81,9 +86,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
-        if user is not None:
-            services.clear_failed_sign_ins(_email(credentials), client_address(request))
+        # pre_authenticate counted the attempt as failed; a wrong password leaves it so.
+        attempt = getattr(request, ATTEMPT_ATTRIBUTE, None)
+        if user is not None and attempt is not None:
+            services.sign_in_succeeded(attempt)
         return user
-
-    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        services.record_failed_sign_in(_email(credentials), client_address(request))

@@ -17,7 +17,7 @@ AVATAR_SIZE = 512
 MAX_RADIUS_KM = 50
 DEFAULT_RADIUS_KM = 5
 
-# Failed sign-ins (apps.accounts.services.record_failed_sign_in). One address guessing one
+# Failed sign-ins (apps.accounts.services.start_sign_in_attempt). One address guessing one
 # account may fail this many times freely; after that each failure doubles the wait before
 # the next try (2 s, 4 s, 8 s, …) up to the cap. An address failing on many accounts waits
 # the same way past the larger count. The account's owner elsewhere is never held up.

@@ -10,6 +10,7 @@ import math
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -286,33 +287,84 @@ def _sign_in_scopes(email: str, address: str) -> list[tuple[str, int]]:
     ]
 
 
-def sign_in_wait(email: str, address: str) -> int | None:
-    """Seconds this address must wait before trying this account again, or None."""
-    now = time.time()
-    waits = [
-        math.ceil(until - now)
-        for key, _ in _sign_in_scopes(email, address)
-        if (until := cache.get(f"{key}:until")) is not None and until > now
-    ]
-    return max(waits) if waits else None
+class SignInWait(Exception):  # noqa: N818 - a refusal, not a fault
+    """This address must wait ``seconds`` before trying this account again."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
-def record_failed_sign_in(email: str, address: str) -> None:
-    """Count a wrong password; past the free tries, the next one waits twice as long as the last."""
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What start_sign_in_attempt counted, for sign_in_succeeded to take back."""
+
+    email: str
+    address: str
+    # Per scope whose wait this attempt started: the end of the wait it replaced.
+    started_waits: dict[str, float | None]
+
+
+def _wait_left(key: str, now: float) -> int | None:
+    until = cache.get(f"{key}:until")
+    return math.ceil(until - now) if until is not None and until > now else None
+
+
+def start_sign_in_attempt(email: str, address: str) -> SignInAttempt:
+    """Count a sign-in as failed before its password is checked; raise SignInWait while a wait runs.
+
+    Counting first, atomically, holds attempts sent at once to the free tries: past them,
+    one attempt per wait claims the end of the last wait and starts the next, twice as long
+    (2 s, 4 s, 8 s, ...) up to SIGN_IN_MAX_WAIT_SECONDS.
+    """
     memory = settings.SIGN_IN_FAILURE_MEMORY_SECONDS
     now = time.time()
-    for key, free in _sign_in_scopes(email, address):
-        failures = increment(f"{key}:failures", timeout=memory)
-        cache.touch(f"{key}:failures", memory)
-        if failures >= free:
-            wait = min(2 ** (failures - free + 1), settings.SIGN_IN_MAX_WAIT_SECONDS)
-            cache.set(f"{key}:until", now + wait, timeout=wait + 1)
+    scopes = _sign_in_scopes(email, address)
+    untils = {key: cache.get(f"{key}:until") for key, _ in scopes}
+    waits = [math.ceil(until - now) for until in untils.values() if until is not None and until > now]
+    if waits:
+        raise SignInWait(max(waits))
+    counted: list[str] = []
+    claims: dict[str, str] = {}
+    try:
+        for key, free in scopes:
+            failures = increment(f"{key}:failures", timeout=memory)
+            counted.append(key)
+            cache.touch(f"{key}:failures", memory)
+            if failures >= free:
+                # Only the first attempt to see this wait over may try; the others lose the add.
+                claim = f"{key}:claim:{untils[key]!r}"
+                if not cache.add(claim, 1, timeout=memory):
+                    raise SignInWait(_wait_left(key, now) or 1)
+                claims[key] = claim
+    except SignInWait:
+        # A refused attempt is not a failure: the count stays what the tries that ran made it.
+        for key in counted:
+            increment(f"{key}:failures", -1, timeout=memory)
+        cache.delete_many(list(claims.values()))
+        raise
+    for key in claims:
+        started = increment(f"{key}:waits", timeout=memory)
+        wait = min(2**started, settings.SIGN_IN_MAX_WAIT_SECONDS)
+        # Kept as long as the failures, so a claim is always made against the wait's end.
+        cache.set(f"{key}:until", now + wait, timeout=memory)
+    return SignInAttempt(email=email, address=address, started_waits={key: untils[key] for key in claims})
 
 
-def clear_failed_sign_ins(email: str, address: str) -> None:
+def sign_in_succeeded(attempt: SignInAttempt) -> None:
     """The right password: this address may try this account freely again.
 
-    The address's own count stays, or one account of the attacker's would wipe it.
+    The address's own count only loses this attempt, or one account of the attacker's would wipe it.
     """
-    key, _ = _sign_in_scopes(email, address)[0]
-    cache.delete_many([f"{key}:failures", f"{key}:until"])
+    memory = settings.SIGN_IN_FAILURE_MEMORY_SECONDS
+    (pair, _), (address_key, _) = _sign_in_scopes(attempt.email, attempt.address)
+    cache.delete_many([f"{pair}:failures", f"{pair}:until", f"{pair}:waits", f"{pair}:claim:None"])
+    increment(f"{address_key}:failures", -1, timeout=memory)
+    if address_key in attempt.started_waits:
+        previous = attempt.started_waits[address_key]
+        increment(f"{address_key}:waits", -1, timeout=memory)
+        cache.delete(f"{address_key}:claim:{previous!r}")
+        if previous is None:
+            cache.delete(f"{address_key}:until")
+        else:
+            cache.set(f"{address_key}:until", previous, timeout=memory)
