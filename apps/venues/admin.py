@@ -62,7 +62,10 @@ class EventAdmin(ScopedToStaffAdmin):
     filter_horizontal = ["pool_areas", "pool_artists"]
     readonly_fields = ["status", "pages", "created_at"]
     fieldsets = [
-        (None, {"fields": ["venue", "name", "status", "starts_at", "ends_at", "pages"]}),
+        (
+            None,
+            {"fields": ["venue", "name", "status", "starts_at", "ends_at", "opens_automatically", "pages"]},
+        ),
         ("Voting", {"fields": ["vote_cooldown_seconds", "votes_per_guest_per_hour", "veto_window_minutes"]}),
         (
             "Tonight's music",

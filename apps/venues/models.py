@@ -46,6 +46,11 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # Staff open a night by hand; one set to open by itself opens at its start (a minute's
+    # sweep, apps.venues.services.open_and_close_due_events). Every night closes at its end.
+    opens_automatically = models.BooleanField(
+        default=False, help_text="Open for votes at its start time without anyone pressing Activate."
+    )
     vote_cooldown_seconds = models.PositiveIntegerField(
         default=20, validators=[MaxValueValidator(3600)], help_text="Seconds a guest waits between votes."
     )

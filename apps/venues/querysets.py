@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 
@@ -31,6 +33,15 @@ class EventQuerySet(models.QuerySet):
 
     def active(self) -> EventQuerySet:
         return self.filter(status="active")
+
+    def due_to_open(self, now: datetime) -> EventQuerySet:
+        """Drafts set to open by themselves whose hours have begun and not yet ended."""
+        return self.filter(
+            status="draft", opens_automatically=True, starts_at__lte=now, ends_at__gt=now
+        ).order_by("starts_at", "id")
+
+    def due_to_close(self, now: datetime) -> EventQuerySet:
+        return self.active().filter(ends_at__lte=now).order_by("ends_at", "id")
 
 
 class QueueEntryQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ import hmac
 import math
 from datetime import datetime, timedelta
 
+import structlog
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,8 @@ from apps.media.models import Track
 from . import events, metrics
 from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Venue, Vote
 from .providers import provider_for
+
+logger = structlog.get_logger(__name__)
 
 # What a refused vote says when the event is not active.
 TAKING_VOTES = "taking votes"
@@ -394,6 +397,10 @@ def _require_active(event: Event, *, doing: str = "running") -> None:
 def activate_event(event: Event, *, actor: User | None) -> Event:
     """Open a draft event for votes; a venue runs one event at a time."""
     _check_staff(event, actor)
+    return _activate(event)
+
+
+def _activate(event: Event) -> Event:
     # The venue's row: two of its drafts activated at once must not both pass the check.
     Venue.objects.select_for_update().filter(pk=event.venue_id).values_list("pk").first()
     event = _lock_event(event)
@@ -413,11 +420,42 @@ def activate_event(event: Event, *, actor: User | None) -> Event:
 def end_event(event: Event, *, actor: User | None) -> Event:
     """Close an event: no more votes; what was playing goes to the history."""
     _check_staff(event, actor)
+    return _end(event, timezone.now())
+
+
+def _end(event: Event, now: datetime) -> Event:
     event = _lock_event(event)
     if event.status != EventStatus.ACTIVE:
         raise Conflict("Only an active event can be ended.", code="not_active", field="status")
-    _finish_playing(event, EntryStatus.PLAYED, timezone.now())
+    _finish_playing(event, EntryStatus.PLAYED, now)
     event.status = EventStatus.ENDED
     event.save(update_fields=["status"])
     events.queue_changed(event.pk)
     return event
+
+
+def open_and_close_due_events(*, now: datetime | None = None) -> tuple[list[Event], list[Event]]:
+    """Keep the nights' hours: close running events whose end has come, then open the drafts set
+    to open by themselves whose start has come (closing first frees a venue for its next night).
+    Each in its own transaction, so one that cannot change does not hold up the others."""
+    now = now or timezone.now()
+    closed = _each(Event.objects.due_to_close(now), lambda event: _end(event, now), "event_closed")
+    opened = _each(Event.objects.due_to_open(now), _activate, "event_opened")
+    return opened, closed
+
+
+def _each(due, change, done: str) -> list[Event]:  # noqa: ANN001
+    changed = []
+    for event in due:
+        try:
+            with transaction.atomic():
+                changed.append(change(event))
+        except Conflict as refusal:
+            # Ended by staff meanwhile, or the venue still runs another night: the next sweep
+            # looks again.
+            logger.info("event_not_changed", event_id=event.pk, reason=refusal.code)
+        except Exception:
+            logger.exception("event_not_changed", event_id=event.pk)
+        else:
+            logger.info(done, event_id=event.pk)
+    return changed

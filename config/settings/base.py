@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "apps.core.privacy_headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    # Before sessions and auth: an unreachable Redis or database answers 503 (apps.core.outage).
+    "apps.core.outage.OutageMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,6 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # plan does not depend on the values); Django's own cursors are never prepared.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["prepare_threshold"] = 5
+    # An unreachable server fails the request with a 503 (apps.core.outage) instead of hanging it.
+    _options.setdefault("connect_timeout", env.positive_int("DATABASE_CONNECT_TIMEOUT", 5))
     _options["options"] = (_options.get("options", "") + " -c plan_cache_mode=force_generic_plan").strip()
     if env.bool("DATABASE_POOL", default=False):
         # The ASGI process opens a connection per request without a pool.
@@ -164,10 +168,16 @@ CHANNEL_LAYER_MAX_CONNECTIONS = env.positive_int("CHANNEL_LAYER_MAX_CONNECTIONS"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis's cache, answering as a miss while Redis is unreachable (apps.core.outage).
+            "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="encore"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # An unreachable host (not just a refused port) must fail fast, not hang requests.
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=2.0),
+            },
         }
     }
     CHANNEL_LAYERS = {
@@ -176,7 +186,13 @@ if REDIS_URL:
             # redis-py caps its async pool at 100 connections; more concurrent
             # handshakes would fail with HTTP 500.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
+                        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+                    }
+                ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="encore"),
             },
         }
@@ -184,7 +200,8 @@ if REDIS_URL:
     # Every signed-in request reads its session: from the shared cache, the database behind
     # it. Only with a cache all processes share, or a sign-out in one process would leave
     # the session alive in another's memory.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # cached_db, still served from the database while Redis is down (apps.core.sessions).
+    SESSION_ENGINE = "apps.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -212,6 +229,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remove-abandoned-uploads": {"task": "apps.media.tasks.remove_abandoned_uploads", "schedule": 60 * 60},
     # A performance left live after its route (a dead phone, End never pressed) ends by itself.
     "end-stale-performances": {"task": "apps.performances.tasks.end_stale_performances", "schedule": 5 * 60},
+    # Jukebox nights open (when set to) and close at their hours, within a minute.
+    "open-and-close-events": {"task": "apps.venues.tasks.open_and_close_events", "schedule": 60},
     # Each supporter's month is split once, so a daily check is safe and catches a missed night.
     "split-supporter-money": {
         "task": "apps.tips.tasks.split_last_month",

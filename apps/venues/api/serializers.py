@@ -28,6 +28,7 @@ class EventSerializer(serializers.ModelSerializer):
             "venue",
             "starts_at",
             "ends_at",
+            "opens_automatically",
             "vote_cooldown_seconds",
             "votes_per_guest_per_hour",
             "veto_window_minutes",
