@@ -124,21 +124,26 @@ def running_stack(
     ws_concurrency: int = 1,
     worker_concurrency: int = 1,
     timeout: float = 300,
+    database_url: str | None = None,
+    redis: Any = None,
 ) -> Iterator[Stack]:
     """The stack on a fresh database and a private Redis, stopped and removed on exit.
 
     ``proxy=None`` puts nginx in front when it is installed; ``True`` requires it (skips
-    without); ``False`` serves ``web`` and ``ws`` directly.
+    without); ``False`` serves ``web`` and ``ws`` directly. ``database_url`` names a database
+    on another server (a private cluster a test restarts) instead; ``redis`` is a Redis the
+    caller started and stops itself (anything with a ``url``), e.g. to restart it with its data.
     """
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    if database_url is None and not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         pytest.skip("needs PostgreSQL: set DATABASE_URL (CI does)")
     if proxy is None:
         proxy = nginx_binary() is not None
     elif proxy and nginx_binary() is None:
         pytest.skip("needs nginx (apt-get install -y --no-install-recommends nginx)")
     workdir = Path(tempfile.mkdtemp(prefix="encore-test-stack-"))
-    database_url = _server_url(f"encore_stack_{secrets.token_hex(4)}")
-    redis = PrivateRedis.start(workdir)
+    database_url = database_url or _server_url(f"encore_stack_{secrets.token_hex(4)}")
+    own_redis = redis is None
+    redis = PrivateRedis.start(workdir) if own_redis else redis
     log = (workdir / "stack.log").open("w")
     stack = Stack(
         database_url=database_url,
@@ -159,7 +164,8 @@ def running_stack(
         yield stack
     finally:
         stack.stop()
-        redis.stop()
+        if own_redis:
+            redis.stop()
         log.close()
         with contextlib.suppress(Exception):
             drop_database(database_url)
