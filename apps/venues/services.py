@@ -259,10 +259,11 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
         with transaction.atomic():
             # An event's votes and its playback go one at a time: a vote never lands after
             # the event ended or on a track that just started, and two guests requesting
-            # one track at once make one entry. One guest's double taps wait their turn too.
+            # one track at once make one entry. A guest belongs to one event, so their double
+            # taps wait their turn behind the same lock. Every vote of a busy night queues
+            # here: what runs under the lock is kept to five statements.
             event = _lock_event(event)
             _require_active(event, doing=TAKING_VOTES)
-            Guest.objects.select_for_update().filter(pk=guest.pk).values_list("pk").first()
             now = timezone.now()
             latest = _latest_entry(event, track, guest)
             _entry_conflict(latest, now)
@@ -270,16 +271,21 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
             if queued is not None and queued.voted_by_guest:
                 raise Conflict("You already voted for this track.", code="already_voted", field="track")
             _check_rate(event, guest, now, network)
-            entry = queued or QueueEntry.objects.create(
-                event=event, track=track, requested_by=guest, votes=0, reached_at=now, created_at=now
-            )
+            if queued is None:
+                # A request is its entry's first vote: the entry is created counted.
+                entry = QueueEntry.objects.create(
+                    event=event, track=track, requested_by=guest, votes=1, reached_at=now, created_at=now
+                )
+            else:
+                entry = queued
             Vote.objects.create(
                 entry=entry, guest=guest, event=event, track=track, user_id=guest.user_id, created_at=now
             )
-            # Only an inserted vote moves the count, atomically in the database; under the
-            # event's lock nobody else moved it since it was read.
-            QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
-            entry.votes, entry.reached_at = entry.votes + 1, now
+            if entry is queued:
+                # Only an inserted vote moves the count, atomically in the database; under the
+                # event's lock nobody else moved it since it was read.
+                QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
+                entry.votes, entry.reached_at = entry.votes + 1, now
             events.queue_changed(event.pk)
     except IntegrityError:
         # The constraints are the last word on duplicates; the locks above make this rare.
