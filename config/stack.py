@@ -562,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Ctrl-C reaches every process in the terminal's group; the stack stops them in order.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         stack.start()
         if args.demo:

@@ -34,6 +34,16 @@ class QueryChoiceField(serializers.ChoiceField):
         return super().get_value(dictionary)
 
 
+class QueryFloatField(serializers.FloatField):
+    """A number read from the query string: left out is left out, but present and empty is
+    refused as not a number (DRF would take it for left out)."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if self.field_name in dictionary:
+            return dictionary[self.field_name]
+        return super().get_value(dictionary)
+
+
 class IdChoiceField(serializers.PrimaryKeyRelatedField):
     """A related object named by its integer id. In JSON that is an integer, as the schema
     says (DRF would take "5", 5.0 and true too); a form's values are all text, so there it

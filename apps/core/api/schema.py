@@ -32,6 +32,7 @@ DESCRIPTIONS = {
     "405": "Method not allowed.",
     "409": "Not allowed in the object's current state.",
     "413": "The request body is over the size limit named in `detail`.",
+    "414": "The address (path and query string) is longer than the 8 KB the server reads.",
     "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
     "503": "Payments are unavailable: Stripe is not set up on this site, or not answering.",
 }
@@ -51,9 +52,10 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
-            # Any operation can meet bad input, a rate limit, a bad or missing token, or
-            # something missing (an object, your artist profile, a cursor that is stale).
-            codes = ["400", "429", "401", "403", "404"]
+            # Any operation can meet bad input, a rate limit, a bad or missing token,
+            # something missing (an object, your artist profile, a cursor that is stale), or an
+            # address too long for the proxy (config/nginx.conf.template) to read.
+            codes = ["400", "429", "401", "403", "404", "414"]
             if method.lower() in {"post", "put", "patch", "delete"}:
                 codes.append("409")
                 if method.lower() != "delete":

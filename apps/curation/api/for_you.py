@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.fields import QueryFloatField
+
 from ..discovery import for_you
 from .serializers import PerformanceTargetSerializer, TrackTargetSerializer
 
@@ -27,8 +29,8 @@ class ForYouSerializer(serializers.Serializer):
 
 
 class ForYouQuerySerializer(serializers.Serializer):
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    lat = QueryFloatField(required=False, min_value=-90, max_value=90)
+    lng = QueryFloatField(required=False, min_value=-180, max_value=180)
 
     def validate(self, data: dict) -> dict:
         if ("lat" in data) != ("lng" in data):
