@@ -30,8 +30,9 @@ PLAY_COUNTS_AFTER_SECONDS = 30
 PLAY_REPEAT_WINDOW_SECONDS = 10 * 60
 
 # A processing run that has not finished after this long has stopped (its worker was killed:
-# the broker would only hand its task out again after an hour). The sweep sends the item to
-# processing again, up to MEDIA_PROCESSING_ATTEMPTS runs in all, then marks it failed.
+# the broker would only hand its task out again after its visibility timeout, half an hour,
+# CELERY_BROKER_TRANSPORT_OPTIONS). The sweep sends the item to processing again, up to
+# MEDIA_PROCESSING_ATTEMPTS runs in all, then marks it failed.
 # Longer than the slowest real run: a 5-minute 4K clip takes a few minutes on one core.
 MEDIA_STUCK_AFTER_MINUTES = env.positive_int("MEDIA_STUCK_AFTER_MINUTES", 15)
 MEDIA_PROCESSING_ATTEMPTS = 3

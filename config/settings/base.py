@@ -218,6 +218,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With late acks, Redis hands a task taken by a worker that died to another only after this
+# long (kombu's default is an hour), and hands out again any task still running then. Longer
+# than the slowest task (media processing, a few minutes; the five-minute sweep requeues one
+# stuck past MEDIA_STUCK_AFTER_MINUTES, 15, itself), so a healthy task never runs twice, and
+# short enough that what a killed worker held (follower notifications, payouts) comes back
+# within half an hour. No task is scheduled further ahead (no countdown or ETA).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Expired stories already stopped being served; this frees their rows and files.
