@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import CURATORS, VENUE_STAFF
@@ -29,7 +30,7 @@ def _loopback_only():
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    on_postgres = connection.vendor == "postgresql"
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)")
     for item in items:

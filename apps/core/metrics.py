@@ -1,19 +1,41 @@
 """Encore's own Prometheus metrics, and the /metrics endpoint that serves them with
-django-prometheus's request metrics.
+django-prometheus's request, database and cache metrics.
 
 Metrics are registered once, at import, in prometheus_client's default registry. Apps above
-core register their own from their ``metrics`` module; core names none of them.
+core register their own from their ``metrics`` module; core names none of them. Collectors
+that query when scraped (items stuck in processing) go in ``SCRAPED`` instead: they answer
+once per scrape, from the process that serves it.
+
+In production each Procfile process (gunicorn's workers, uvicorn's, Celery's pool children)
+keeps its values in files, prometheus_client's multiprocess mode: PROMETHEUS_MULTIPROC_DIR is
+one folder per process type under METRICS_DIR, and /metrics adds up every file under it, so
+one scrape of the web process also reports the worker's tasks and the ws process's sockets.
 """
 
 from __future__ import annotations
 
+import glob
 import hmac
 import ipaddress
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.metrics_core import Metric
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from .clients import client_address
 
@@ -21,9 +43,56 @@ LIVE_UPDATES_SENT = Counter("encore_live_updates_sent", "Live updates sent to th
 LIVE_UPDATES_NOT_SENT = Counter(
     "encore_live_updates_not_sent", "Live updates that failed to reach the channel layer", ["type"]
 )
-OPEN_SOCKETS = Gauge("encore_open_sockets", "WebSockets open in this process", ["kind"])
+# Summed over the processes alive (multiprocess mode); a dead process's sockets are closed.
+OPEN_SOCKETS = Gauge("encore_open_sockets", "WebSockets open", ["kind"], multiprocess_mode="livesum")
 TASK_DURATION = Histogram("encore_celery_task_duration_seconds", "Time Celery tasks took to run", ["task"])
 TASK_FAILURES = Counter("encore_celery_task_failures", "Celery tasks that raised", ["task"])
+
+SCRAPED = CollectorRegistry()
+
+_LIVE_GAUGE_FILE = re.compile(r"gauge_live\w+?_(\d+)\.db$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ProcessFiles:
+    """Every process's values under METRICS_DIR, added up as prometheus_client's own collector does."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def collect(self) -> Iterable[Metric]:
+        files = glob.glob(os.path.join(self.root, "**", "*.db"), recursive=True)
+        # A process that died (a restarted worker) leaves its live gauges behind; nothing else
+        # removes them, as Procfile servers have no hook for a worker's exit.
+        for path in files:
+            found = _LIVE_GAUGE_FILE.search(os.path.basename(path))
+            if found and not _alive(int(found.group(1))):
+                mark_process_dead(int(found.group(1)), path=str(Path(path).parent))
+        return MultiProcessCollector.merge([path for path in files if os.path.exists(path)], accumulate=True)
+
+
+class _Scrape:
+    def __init__(self, *collectors: object) -> None:
+        self.collectors = collectors
+
+    def collect(self) -> Iterable[Metric]:
+        for collector in self.collectors:
+            yield from collector.collect()
+
+
+def exposition() -> bytes:
+    """The text Prometheus reads: every process's values, then what is counted at scrape time."""
+    values = ProcessFiles(settings.METRICS_DIR) if settings.METRICS_DIR else REGISTRY
+    return generate_latest(_Scrape(values, SCRAPED))
 
 
 def _allowed_address(request: HttpRequest) -> bool:
@@ -46,4 +115,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     # Not found rather than forbidden: the endpoint does not admit to being there.
     if not (_allowed_address(request) or _has_token(request)):
         raise Http404
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -9,9 +9,10 @@ import structlog
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
-from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from apps.core.metrics import SCRAPED
 
 from .models import Clip, Story, Track
 
@@ -38,5 +39,6 @@ class StuckInProcessing(Collector):
         yield family
 
 
-# Registered once, on the module's first import (MediaConfig.ready).
-REGISTRY.register(StuckInProcessing())
+# Registered once, on the module's first import (MediaConfig.ready); counted by the process
+# that answers the scrape, not added up over every process.
+SCRAPED.register(StuckInProcessing())

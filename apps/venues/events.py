@@ -22,6 +22,8 @@ from django.db import close_old_connections
 from apps.core.realtime import after_commit, current_seq, layer_in_process, send_failed, send_now
 from apps.core.threads import PerProcess
 
+from . import metrics
+
 logger = structlog.get_logger(__name__)
 QUEUE_LENGTH = 50
 HISTORY_LENGTH = 5
@@ -104,7 +106,8 @@ def queue_state(event_id: int) -> dict[str, Any]:
 
 
 def snapshot(event_id: int) -> dict[str, Any]:
-    return {"type": "snapshot", "seq": current_seq(event_group(event_id)), **queue_state(event_id)}
+    with metrics.QUEUE_SNAPSHOT_SECONDS.time():
+        return {"type": "snapshot", "seq": current_seq(event_group(event_id)), **queue_state(event_id)}
 
 
 def send_queue(event_id: int) -> None:

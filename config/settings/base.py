@@ -155,6 +155,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite")
+# django-prometheus's subclasses of the same backends count connections, queries and errors
+# for /metrics; code asks connection.vendor which database it is on, never the ENGINE.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # dj-stripe's own migrations rebuild hundreds of fields one by one (over a minute of
@@ -203,7 +208,8 @@ if REDIS_URL:
     # cached_db, still served from the database while Redis is down (apps.core.sessions).
     SESSION_ENGINE = "apps.core.sessions"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's local-memory cache, counting gets, hits and misses for /metrics.
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Celery -----------------------------------------------------------------------
@@ -375,6 +381,11 @@ for _allowed in METRICS_ALLOWED_ADDRESSES:
             f"got {_allowed!r}"
         ) from _exc
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The Procfile's processes keep their values in files (prometheus_client's multiprocess mode),
+# each type in a folder of its own, PROMETHEUS_MULTIPROC_DIR, under one parent: /metrics adds
+# up every file under that parent. Unset: one process, values in its memory.
+_multiproc_dir = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+METRICS_DIR = str(Path(_multiproc_dir).parent) if _multiproc_dir else ""
 
 # --- REST API -----------------------------------------------------------------------
 REST_FRAMEWORK = {

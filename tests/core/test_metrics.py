@@ -3,15 +3,21 @@ the addresses METRICS_ALLOWED_ADDRESSES lists or with METRICS_TOKEN; anyone else
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from apps.media.models import Clip, MediaStatus
 from apps.venues import services
 from tests.factories import ClipFactory, EventFactory, TrackFactory, UserFactory, VenueFactory
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +112,141 @@ def test_celery_tasks_are_timed_and_their_failures_counted(client):
     text = scrape(client)
     assert sample(text, "encore_celery_task_failures_total", task="tests.metrics.boom") == before + 1
     assert sample(text, "encore_celery_task_duration_seconds_count", task="tests.metrics.boom") >= 1
+
+
+def test_database_queries_are_counted_by_vendor(client):
+    from django.db import connection
+
+    before = sample(scrape(client), "django_db_execute_total", alias="default", vendor=connection.vendor)
+    UserFactory()
+    assert (
+        sample(scrape(client), "django_db_execute_total", alias="default", vendor=connection.vendor) > before
+    )
+
+
+def test_cache_gets_and_hits_are_counted(client, settings):
+    from django.core.cache import caches
+    from django_prometheus.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if not isinstance(cache, LocMemCache):
+        pytest.skip("the Redis cache (apps.core.cache) does not count its gets yet")
+    before = scrape(client)
+    cache.set("metrics-test", 1)
+    cache.get("metrics-test")
+    cache.get("metrics-test-missing")
+    after = scrape(client)
+    assert (
+        sample(after, "django_cache_get_total", backend="locmem")
+        == sample(before, "django_cache_get_total", backend="locmem") + 2
+    )
+    assert sample(after, "django_cache_get_hits_total", backend="locmem") >= 1
+
+
+def test_building_a_queue_snapshot_is_timed(client):
+    from apps.venues import events
+
+    event = EventFactory(tracks=[TrackFactory()])
+    before = sample(scrape(client), "encore_queue_snapshot_seconds_count")
+    events.snapshot(event.pk)
+    assert sample(scrape(client), "encore_queue_snapshot_seconds_count") == before + 1
+
+
+class WorkerProcess:
+    """`celery worker` as the Procfile runs it: prefork children, values in PROMETHEUS_MULTIPROC_DIR."""
+
+    def __init__(self, files: Path) -> None:
+        files.mkdir(parents=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "PROMETHEUS_MULTIPROC_DIR": str(files),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork"]
+            + ["--concurrency", "2", "--loglevel", "WARNING", "--without-heartbeat", "--without-mingle"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_tasks_run_by_a_worker_process_show_in_the_web_scrape(client, settings, tmp_path):
+    from config.celery import app
+
+    settings.METRICS_DIR = str(tmp_path / "metrics")
+    worker = WorkerProcess(tmp_path / "metrics" / "worker")
+    try:
+        # Celery's own task, so the worker needs no database: it returns its arguments, or
+        # raises IndexError for an index past them.
+        for _ in range(3):
+            app.send_task("celery.accumulate", args=(1, 2))
+        app.send_task("celery.accumulate", args=(1, 2), kwargs={"index": 5})
+
+        def counted() -> tuple[float, float]:
+            text = scrape(client)
+            return (
+                sample(text, "encore_celery_task_duration_seconds_count", task="celery.accumulate"),
+                sample(text, "encore_celery_task_failures_total", task="celery.accumulate"),
+            )
+
+        assert wait_for(lambda: counted() == (4, 1), seconds=60), counted()
+        text = scrape(client)
+        assert sample(text, "encore_celery_task_duration_seconds_sum", task="celery.accumulate") > 0
+        assert (
+            sample(text, "encore_celery_task_duration_seconds_bucket", le="+Inf", task="celery.accumulate")
+            == 4
+        )
+    finally:
+        worker.stop()
+
+
+def test_a_dead_process_sockets_leave_the_count_and_its_counters_stay(client, settings, tmp_path):
+    settings.METRICS_DIR = str(tmp_path / "metrics")
+    code = (
+        "import sys; from apps.core.metrics import OPEN_SOCKETS, LIVE_UPDATES_SENT; "
+        "OPEN_SOCKETS.labels(kind='map').inc(); LIVE_UPDATES_SENT.labels(type='test.files').inc(); "
+        "print('ready', flush=True); sys.stdin.read()"
+    )
+
+    def ws_process(name: str) -> subprocess.Popen:
+        files = tmp_path / "metrics" / name
+        files.mkdir(parents=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(files)},
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout.readline().strip() == "ready"
+        return process
+
+    first, second = ws_process("ws"), ws_process("web")
+    try:
+        text = scrape(client)
+        assert sample(text, "encore_open_sockets", kind="map") == 2
+        assert sample(text, "encore_live_updates_sent_total", type="test.files") == 2
+        first.communicate("", timeout=10)
+        text = scrape(client)
+        assert sample(text, "encore_open_sockets", kind="map") == 1
+        assert sample(text, "encore_live_updates_sent_total", type="test.files") == 2
+    finally:
+        for process in (first, second):
+            if process.poll() is None:
+                process.communicate("", timeout=10)

@@ -33,11 +33,13 @@ def production_env(**extra: str) -> dict[str, str]:
     }
 
 
+# The database and cache by what they are, not by class path: django-prometheus wraps both.
 PRINT_DEFAULTS = (
-    "from django.conf import settings as s; "
-    "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-    "s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, "
-    "s.SESSION_ENGINE)"
+    "from django.conf import settings as s; from django.db import connection; "
+    "from django.core.cache import caches; from django.core.cache.backends.locmem import LocMemCache; "
+    "print(connection.vendor, s.CHANNEL_LAYERS['default']['BACKEND'], "
+    "'locmem' if isinstance(caches['default'], LocMemCache) else 'other', s.STORAGES['default']['BACKEND'], "
+    "s.CELERY_TASK_ALWAYS_EAGER, s.SESSION_ENGINE)"
 )
 
 
@@ -46,9 +48,9 @@ def test_no_environment_at_all_gives_the_embedded_default():
     result = run_manage("shell", "-v", "0", "-c", PRINT_DEFAULTS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3",
+        "sqlite",
         "channels.layers.InMemoryChannelLayer",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "locmem",
         "django.core.files.storage.FileSystemStorage",
         "True",
         "django.contrib.sessions.backends.db",
