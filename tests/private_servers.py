@@ -132,6 +132,11 @@ class PrivateRedis:
         if keep_data and not snapshot.exists():
             raise RuntimeError("Redis did not save its data on the way down")
 
+    def restart(self, *, keep_data: bool = False) -> None:
+        """Stop and start again on the same port: empty unless ``keep_data``."""
+        self.stop(keep_data=keep_data)
+        self.start()
+
     def cleanup(self) -> None:
         if self.running:
             self.process.kill()

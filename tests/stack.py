@@ -34,11 +34,8 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,64 +43,10 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from config.stack import Stack, StackError, drop_database, free_port, nginx_binary
+from config.stack import Stack, StackError, drop_database, nginx_binary
+from tests.private_servers import PrivateRedis
 
 __all__ = ["PrivateRedis", "Stack", "live_stack", "running_stack", "shell", "sign_in"]
-
-
-@dataclass
-class PrivateRedis:
-    """A redis-server of the test's own, on a free port, without persistence."""
-
-    port: int
-    process: subprocess.Popen
-    workdir: Path
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    @classmethod
-    def start(cls, workdir: Path, port: int = 0) -> PrivateRedis:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("needs redis-server (apt-get install redis-server) for a private Redis")
-        port = port or free_port()
-        process = subprocess.Popen(  # noqa: S603
-            [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
-            + ["--dir", str(workdir), "--logfile", str(workdir / "redis.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        redis = cls(port, process, workdir)
-        redis.wait()
-        return redis
-
-    def wait(self, seconds: float = 10) -> None:
-        import redis
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with contextlib.suppress(redis.exceptions.ConnectionError):
-                if redis.Redis(port=self.port, socket_timeout=1).ping():
-                    return
-            time.sleep(0.05)
-        raise StackError(f"redis-server on {self.port} did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def restart(self) -> None:
-        """Stop and start again on the same port: everything it held is gone."""
-        self.stop()
-        fresh = PrivateRedis.start(self.workdir, self.port)
-        self.process = fresh.process
 
 
 def _server_url(database: str) -> str:
@@ -143,7 +86,11 @@ def running_stack(
     workdir = Path(tempfile.mkdtemp(prefix="encore-test-stack-"))
     database_url = database_url or _server_url(f"encore_stack_{secrets.token_hex(4)}")
     own_redis = redis is None
-    redis = PrivateRedis.start(workdir) if own_redis else redis
+    if own_redis:
+        if shutil.which("redis-server") is None:
+            pytest.skip("needs redis-server (apt-get install redis-server) for a private Redis")
+        redis = PrivateRedis()
+        redis.start()
     log = (workdir / "stack.log").open("w")
     stack = Stack(
         database_url=database_url,
@@ -165,7 +112,7 @@ def running_stack(
     finally:
         stack.stop()
         if own_redis:
-            redis.stop()
+            redis.cleanup()
         log.close()
         with contextlib.suppress(Exception):
             drop_database(database_url)
