@@ -219,6 +219,7 @@ class Stack:
 
     def __post_init__(self) -> None:
         self._children: dict[str, subprocess.Popen] = {}
+        self._temp_dirs: list[Path] = []
         self._own_workdir = self.workdir is None
         self.workdir = Path(self.workdir or tempfile.mkdtemp(prefix="encore-stack-"))
         self.web_port = self.web_port or free_port()
@@ -382,13 +383,15 @@ class Stack:
         client.close()
 
     def _start_nginx(self) -> None:
-        temp_dir = self.workdir / "nginx"
+        # A folder of its own, not under the run's: started as root, nginx's workers drop to
+        # `nobody`, and spool bodies here, so every folder on the way must let them through.
+        temp_dir = Path(tempfile.mkdtemp(prefix="encore-stack-nginx-"))
+        self._temp_dirs.append(temp_dir)
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (temp_dir / name).mkdir(parents=True, exist_ok=True)
+            (temp_dir / name).mkdir()
         if os.geteuid() == 0:
-            # Run as root, nginx's workers drop to `nobody`: they spool bodies here.
-            os.chmod(self.workdir, 0o711)  # noqa: S103 - traverse only, nothing readable
-            for path in [temp_dir, *temp_dir.iterdir()]:
+            os.chmod(temp_dir, 0o711)  # noqa: S103 - traverse only, nothing readable
+            for path in temp_dir.iterdir():
                 shutil.chown(path, user="nobody")
         conf = self.workdir / "nginx.conf"
         conf.write_text(
@@ -467,6 +470,9 @@ class Stack:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(honcho.pid, signal.SIGKILL)
         self._children.clear()
+        for path in self._temp_dirs:
+            shutil.rmtree(path, ignore_errors=True)
+        self._temp_dirs.clear()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
