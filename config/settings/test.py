@@ -12,6 +12,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Socket and live-server threads must not hold connections past a test, or the test
 # database cannot be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):
+    # In memory, as Django makes it for SQLite: pytest-django knows SQLite only by the stock
+    # ENGINE, and would give each xdist worker a file named after the development database.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="encore-test-media-")
