@@ -136,7 +136,7 @@ def _http_ok(url: str) -> bool:
 @dataclass
 class ProcessInfo:
     name: str  # "web", "ws", "worker", "beat", "nginx", "s3"
-    role: str  # "master" (the one the others fork from), "worker", or "process"
+    role: str  # "master" (the one the others fork from), "worker", "process" (alone) or "helper"
     pid: int
     rss_bytes: int
 
@@ -172,6 +172,13 @@ def _rss(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _exe_name(pid: int) -> str:
@@ -502,6 +509,8 @@ class Stack:
                     continue
                 parent_name = named.get(_ppid(pid))
                 role = "worker" if parent_name == name else "master"
+                if b"resource_tracker" in _cmdline(pid):
+                    role = "helper"  # multiprocessing's, beside uvicorn's workers
                 if role == "master" and not any(named.get(c) == name for c in children.get(pid, [])):
                     role = "process"
                 found.append(ProcessInfo(name, role, pid, _rss(pid)))
