@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import close_old_connections
+from kombu.exceptions import OperationalError as BrokerError
 
 logger = structlog.get_logger(__name__)
 _executor: ThreadPoolExecutor | None = None
@@ -22,7 +23,13 @@ def start(task: Any, *args: Any) -> None:
     """Queue ``task`` with ``args``; call it from ``transaction.on_commit``."""
     global _executor
     if not (settings.CELERY_TASK_ALWAYS_EAGER and settings.BACKGROUND_THREAD):
-        task.delay(*args)
+        try:
+            task.delay(*args)
+        except BrokerError:
+            # The broker (Redis) is down and the write that started this is committed: the
+            # request must not fail for it. Work never started is picked up by its sweep
+            # (media: requeue_stuck_media) once the broker is back.
+            logger.warning("background_task_not_queued", task=task.name, exc_info=True)
         return
     if _executor is None:
         # One thread: background work queues up rather than competing with the pages.

@@ -9,3 +9,7 @@ from apps.core.env import env
 # The city the whole site is about: page titles and headings name it, through the
 # context processor apps.core.context_processors.site.
 CITY_NAME = env.str("CITY_NAME", default="Lisbon")
+
+# While Redis or the database is unreachable, a request that needs it answers 503 with this
+# Retry-After (apps.core.outage): long enough not to hammer a recovering server.
+OUTAGE_RETRY_AFTER_SECONDS = env.positive_int("OUTAGE_RETRY_AFTER_SECONDS", 30)

@@ -12,7 +12,10 @@ def increment(key: str, delta: int = 1, *, timeout: int | None = None, start: in
     """
     cache.add(key, start, timeout=timeout)
     try:
-        return cache.incr(key, delta)
+        value = cache.incr(key, delta)
     except ValueError:
         cache.set(key, start + delta, timeout=timeout)
         return start + delta
+    # None: Redis was unreachable and the cache let it pass (apps.core.cache), as if the
+    # counter had just been made.
+    return start + delta if value is None else value

@@ -14,6 +14,7 @@ import time
 
 from django.core.cache import cache
 
+from . import outage
 from .counters import increment
 
 
@@ -42,8 +43,14 @@ def hit(name: str, limit: int, window: int, *, now: float | None = None) -> floa
     """Count a request against `limit` per `window` seconds for `name`.
 
     Returns None when it is allowed, or the seconds to wait; a refused request does not
-    count against the client.
+    count against the client. Raises outage.Unavailable while Redis is unreachable: whether
+    to refuse or let the request through then is each caller's choice.
     """
+    with outage.requires_redis():
+        return _hit(name, limit, window, now)
+
+
+def _hit(name: str, limit: int, window: int, now: float | None) -> float | None:
     now = time.time() if now is None else now
     number = int(now // window)
     into = now - number * window

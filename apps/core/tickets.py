@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
+from . import outage
+
 TICKET_SECONDS = 30
 ANONYMOUS = "anonymous"
 
@@ -32,10 +34,12 @@ def redeem_ticket(ticket: str):  # noqa: ANN201
     """The ticket's user (or AnonymousUser), or None when it is unknown, expired or used."""
     if not ticket or len(ticket) > 64:
         return None
-    owner = cache.get(_key(ticket))
-    # Only the caller whose delete removed the key may use it: a ticket works once.
-    if owner is None or not cache.delete(_key(ticket)):
-        return None
+    # Without Redis no ticket can be checked: the socket is told to try again (not refused).
+    with outage.requires_redis():
+        owner = cache.get(_key(ticket))
+        # Only the caller whose delete removed the key may use it: a ticket works once.
+        if owner is None or not cache.delete(_key(ticket)):
+            return None
     if owner == ANONYMOUS:
         return AnonymousUser()
     return get_user_model().objects.filter(pk=owner, is_active=True).first()

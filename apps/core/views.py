@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import os
 import stat
+import sys
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -18,7 +20,7 @@ from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from apps.core import realtime
+from apps.core import outage, realtime
 from apps.core.ranges import ranged_file_response
 
 
@@ -35,10 +37,12 @@ def _check_database() -> None:
 
 def _check_cache() -> None:
     key = f"readyz:{uuid.uuid4().hex}"
-    cache.set(key, "1", timeout=5)
-    if cache.get(key) != "1":
-        raise RuntimeError("value written was not read back")
-    cache.delete(key)
+    # The cache answers as a miss while Redis is down; here that must show.
+    with outage.requires_redis():
+        cache.set(key, "1", timeout=5)
+        if cache.get(key) != "1":
+            raise RuntimeError("value written was not read back")
+        cache.delete(key)
 
 
 def _check_channel_layer() -> None:
@@ -51,7 +55,11 @@ def _check_channel_layer() -> None:
         if message.get("type") != "readyz.ping":
             raise RuntimeError("message sent was not received")
 
-    async_to_sync(roundtrip)()
+    async def within_a_timeout() -> None:
+        # A layer whose subscription was lost would wait for the message forever.
+        await asyncio.wait_for(roundtrip(), READINESS_TIMEOUT_SECONDS)
+
+    async_to_sync(within_a_timeout)()
 
 
 def _check_broker() -> None:
@@ -62,6 +70,8 @@ def _check_broker() -> None:
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
+
+READINESS_TIMEOUT_SECONDS = 3
 
 READINESS_CHECKS = {
     "database": _check_database,
@@ -80,7 +90,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
             check()
             results[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-            results[name] = f"down: {type(exc).__name__}"
+            cause = outage.dependency_of(exc)
+            # "down: redis unreachable (ConnectionError)": which server, and how it failed.
+            results[name] = (
+                f"down: {cause} unreachable ({type(exc).__name__})"
+                if cause
+                else (f"down: {type(exc).__name__}")
+            )
     down = sorted(name for name, state in results.items() if state != "ok")
     body = {
         "status": "down" if down else "ok",
@@ -130,6 +146,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # An outage raised outside a view (a session saved by its middleware, say) is still a 503.
+    if (unavailable := outage.response_for(request, sys.exc_info()[1])) is not None:
+        return unavailable
     if _is_api(request):
         body = {"detail": "Something went wrong on our side.", "code": "server_error", "errors": {}}
         return JsonResponse(body, status=500)

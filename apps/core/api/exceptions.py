@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core import outage
 from apps.core.errors import Conflict, RateLimited
 
 
@@ -42,6 +43,10 @@ def _too_large() -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         return _too_large()
+    if (request := context.get("request")) is not None and (
+        unavailable := outage.response_for(request._request, exc)
+    ) is not None:
+        return unavailable
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, Conflict):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from apps.core import outage
 from apps.core.clients import client_address
 from apps.core.ratelimit import hit
 
@@ -38,7 +39,13 @@ class ApiRateThrottle(SimpleRateThrottle):
         if rate is None:
             return True
         limit, window = self.parse_rate(rate)
-        self.wait_seconds = hit(f"api:{scope}:{ident}", limit, window)
+        try:
+            self.wait_seconds = hit(f"api:{scope}:{ident}", limit, window)
+        except outage.Unavailable:
+            # Fail open: this limit shares capacity fairly, it protects no rule. Refusing every
+            # API request while Redis is down would take the apps down for it; the actions
+            # whose safety needs a limit (sign-in, votes) keep theirs and answer 503 instead.
+            self.wait_seconds = None
         return self.wait_seconds is None
 
     def wait(self) -> float | None:
