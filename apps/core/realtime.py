@@ -28,6 +28,7 @@ from django.db import transaction
 
 from .counters import increment
 from .metrics import LIVE_UPDATES_NOT_SENT, LIVE_UPDATES_SENT
+from .outage import REDIS_ERRORS
 from .threads import PerProcess
 
 SEND_TIMEOUT_SECONDS = 5
@@ -116,7 +117,12 @@ def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, An
 
     async def send_all() -> None:
         for group, text in texts:
-            await layer.group_send(group, {"type": "relay", "text": text})
+            try:
+                await layer.group_send(group, {"type": "relay", "text": text})
+            except REDIS_ERRORS:
+                # After Redis restarts, the first use of a pooled connection finds it dead
+                # (and drops it): once more on a fresh one. Still down, and it is raised.
+                await layer.group_send(group, {"type": "relay", "text": text})
 
     if isinstance(layer, InMemoryChannelLayer):
         # Its queues belong to the event loop the sockets run on (tests, the embedded

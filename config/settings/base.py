@@ -187,7 +187,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels_redis's pub/sub layer, reconnecting after Redis restarts (apps.core.channel_layer).
+            "BACKEND": "apps.core.channel_layer.RedisPubSubChannelLayer",
             # redis-py caps its async pool at 100 connections; more concurrent
             # handshakes would fail with HTTP 500.
             "CONFIG": {

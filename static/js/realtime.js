@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var TRY_AGAIN_LATER = 1013;
+
   function LiveSocket(path, handlers) {
     this.path = path;
     this.handlers = handlers || {};
@@ -19,18 +21,21 @@
     var self = this;
     this.seqs = null;
     this.ws = new WebSocket(scheme + window.location.host + this.path);
-    this.ws.onopen = function () { self.retry = 0; };
     this.ws.onmessage = function (event) { self.receive(JSON.parse(event.data)); };
-    this.ws.onclose = function () {
+    this.ws.onclose = function (event) {
       if (self.closed) return;
-      // Back off up to 30 s, with jitter so a restarted server is not stampeded.
-      var delay = Math.min(30000, 500 * Math.pow(2, self.retry++)) * (0.5 + Math.random());
+      // Back off up to 30 s, with jitter so a restarted server is not stampeded. 1013 ("try
+      // again later": Redis or the database is down) comes right after the socket opened, so
+      // only a snapshot, not the opening, starts the back-off over; and it starts longer.
+      var first = event.code === TRY_AGAIN_LATER ? 2000 : 500;
+      var delay = Math.min(30000, first * Math.pow(2, self.retry++)) * (0.5 + Math.random());
       setTimeout(function () { self.open(); }, delay);
     };
   };
 
   LiveSocket.prototype.receive = function (message) {
     if (message.type === "snapshot") {
+      this.retry = 0;
       // One-group sockets send `seq`; it counts for whichever group the deltas name.
       this.seqs = message.seqs ? Object.assign({}, message.seqs) : { "*": message.seq };
       if (this.handlers.snapshot) this.handlers.snapshot(message);

@@ -1,0 +1,80 @@
+"""channels_redis's pub/sub layer, whose connection starts over after Redis restarts.
+
+The stock layer keeps one subscriber connection per process. After Redis restarts that
+connection is dead, and the next subscribe or publish on it fails (a ConnectionError, or an
+AttributeError from redis-py's half-reconnected connection) while its receive loop reconnects
+beside it: the first socket handshake in each process answered HTTP 500. Here a failed command
+closes the connection, opens a new one, subscribes again to everything this process listens
+to, and runs once more. If Redis is still down the error is raised (apps.core.outage closes
+the socket with "try again later").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from channels_redis import pubsub
+from channels_redis.utils import _close_redis, _wrap_close, decode_hosts
+
+logger = structlog.get_logger(__name__)
+
+
+class _Shard(pubsub.RedisSingleShardConnection):
+    async def publish(self, channel: str, message: bytes) -> None:
+        async with self._lock:
+            await self._once_more(lambda: self._redis.publish(channel, message))
+
+    async def subscribe(self, channel: str) -> None:
+        async with self._lock:
+            if channel not in self._subscribed_to:
+                await self._once_more(lambda: self._pubsub.subscribe(channel))
+                self._subscribed_to.add(channel)
+
+    async def _once_more(self, command: Callable[[], Awaitable[Any]]) -> Any:
+        self._ensure_redis()
+        self._ensure_receiver()
+        try:
+            return await command()
+        except Exception as exc:  # noqa: BLE001 - redis-py fails in more ways than ConnectionError
+            logger.warning("channel_layer_reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
+            await self._start_over()
+            return await command()
+
+    async def _start_over(self) -> None:
+        # The receive loop goes first, so it cannot reconnect the old connection meanwhile.
+        if self._receive_task is not None:
+            self._receive_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._receive_task
+            self._receive_task = None
+        if self._redis is not None:
+            with contextlib.suppress(Exception):
+                await _close_redis(self._redis)
+        self._redis = self._pubsub = None
+        self._ensure_redis()
+        self._ensure_receiver()
+        if self._subscribed_to:
+            await self._pubsub.subscribe(*self._subscribed_to)
+
+
+class RedisPubSubLoopLayer(pubsub.RedisPubSubLoopLayer):
+    def __init__(self, hosts: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(hosts, *args, **kwargs)
+        self._shards = [_Shard(host, self) for host in decode_hosts(hosts)]
+
+
+class RedisPubSubChannelLayer(pubsub.RedisPubSubChannelLayer):
+    def _get_layer(self) -> RedisPubSubLoopLayer:
+        # As the stock layer does (one layer per event loop), with the shards above.
+        loop = asyncio.get_running_loop()
+        try:
+            return self._layers[loop]
+        except KeyError:
+            layer = RedisPubSubLoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            self._layers[loop] = layer
+            _wrap_close(self, loop)
+            return layer
