@@ -42,7 +42,8 @@ SOCKET_TRY_AGAIN = 1013
 REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError)
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
-# Paths whose action is only safe with Redis, and why (the reason the 503 names).
+# Paths whose action (any method but GET, HEAD and OPTIONS) is only safe with Redis, and why
+# (the reason the 503 names).
 NEEDS_REDIS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"^/(accounts/(login|signup|password/reset)/|_allauth/[a-z]+/v1/auth/)"),
@@ -177,7 +178,8 @@ class OutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        reason = _needs_redis(request.path_info)
+        # Reading a form or a session never needs the protections, only acting does.
+        reason = None if request.method in ("GET", "HEAD", "OPTIONS") else _needs_redis(request.path_info)
         if reason is None:
             return self.get_response(request)
         request.outage_reason = reason

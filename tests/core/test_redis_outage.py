@@ -188,3 +188,8 @@ def test_everything_is_served_again_once_redis_is_back(redis_server, world):
     response = client.post("/accounts/login/", {"login": "fan@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/readyz").status_code == 200
+
+
+def test_the_sign_in_form_still_loads_while_redis_is_down(redis_server, world):
+    redis_server.stop()
+    assert _browser().get("/accounts/login/").status_code == 200
