@@ -26,9 +26,12 @@
       if (self.closed) return;
       // Back off up to 30 s, with jitter so a restarted server is not stampeded. 1013 ("try
       // again later": Redis or the database is down) comes right after the socket opened, so
-      // only a snapshot, not the opening, starts the back-off over; and it starts longer.
-      var first = event.code === TRY_AGAIN_LATER ? 2000 : 500;
-      var delay = Math.min(30000, first * Math.pow(2, self.retry++)) * (0.5 + Math.random());
+      // only a snapshot, not the opening, starts the back-off over. The server refuses those
+      // cheaply and the outage is usually short: their back-off stops at 5 s, so the page
+      // is live again within seconds of the server.
+      var tryAgain = event.code === TRY_AGAIN_LATER;
+      var delay = Math.min(tryAgain ? 5000 : 30000, (tryAgain ? 1000 : 500) * Math.pow(2, self.retry++));
+      delay *= 0.5 + Math.random();
       setTimeout(function () { self.open(); }, delay);
     };
   };
