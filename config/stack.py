@@ -174,6 +174,13 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _start_time(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -458,6 +465,11 @@ class Stack:
         return "\n" + "\n".join(Path(name).read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 20) -> None:
+        # Everything started, including what honcho started in process groups of its own,
+        # each with its start time so a pid the system has since reused is left alone.
+        children = _proc_children()
+        pids = [pid for child in self._children.values() for pid in _descendants(child.pid, children)]
+        started = [(pid, _start_time(pid)) for pid in pids]
         # The proxy first, so nothing new comes in; honcho stops the Procfile's processes.
         for name in ("nginx", "honcho", "s3"):
             child = self._children.get(name)
@@ -471,11 +483,11 @@ class Stack:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
-        # Anything honcho left behind (a worker that ignored it) is still in its group.
-        honcho = self._children.get("honcho")
-        if honcho is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(honcho.pid, signal.SIGKILL)
+        # Anything left behind (a worker that ignored the signal, one a test orphaned).
+        for pid, start_time in started:
+            if start_time is not None and _start_time(pid) == start_time:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         self._children.clear()
         for path in self._temp_dirs:
             shutil.rmtree(path, ignore_errors=True)
