@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.schema import refusals
+from apps.core.api.throttling import ApiRateThrottle
 from apps.core.visitors import visitor_key
 from apps.places.models import Area, Genre
 
@@ -44,6 +50,45 @@ CHANGE_RULES = refusals(
         409: "Stops that have already started cannot be changed, and an ended or cancelled route not at all.",
     }
 )
+
+
+def nearby_for_anyone(request: HttpRequest, *, allow: str) -> HttpResponse | None:
+    """Nearby's answer to a caller who sends no credentials, without DRF: the hot path.
+
+    Bytes straight from the tile cache with an ETag, public for as long as that cache keeps
+    them. None hands the request to DRF, which answers it as every endpoint does: a caller
+    who may be signed in, a query that is not valid, a caller over the limit. A request is
+    counted once against the limit either way: an invalid one is handed over before it is
+    counted, and a refused one is not counted.
+    """
+    if _may_be_signed_in(request):
+        return None
+    try:
+        query = NearbyQuery.from_params(request.GET)
+    except ValidationError:
+        return None
+    # Known anonymous from its headers: no session is read, so no `Vary: Cookie` either.
+    request.user = AnonymousUser()
+    if not ApiRateThrottle().allow_request(request, None):
+        return None
+    body = nearby_json(query)
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={settings.NEARBY_CACHE_SECONDS}"
+    response["Allow"] = allow
+    return response
+
+
+def _may_be_signed_in(request: HttpRequest) -> bool:
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "HTTP_X_SESSION_TOKEN" in request.META
+        or "HTTP_AUTHORIZATION" in request.META
+    )
 
 
 class GenreViewSet(viewsets.ReadOnlyModelViewSet):
@@ -197,14 +242,28 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         liked = Like.objects.filter(user=request.user, performance=performance).exists()
         return Response({"liked": liked, "like_count": performance.like_count})
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if self.action_map.get(request.method.lower()) == "nearby":
+            answer = nearby_for_anyone(request, allow=", ".join(self.allowed_methods))
+            if answer is not None:
+                return answer
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         parameters=[NearbyQuerySerializer],
-        responses=NearbyResponseSerializer,
+        responses={
+            200: NearbyResponseSerializer,
+            304: OpenApiResponse(description="Not modified: the answer the `If-None-Match` ETag names."),
+        },
         description="Performances around a point, nearest first, each with its nearest matching stop "
-        "and the distance in metres (from a ~100 m tile centre). At most 100.",
+        "and the distance in metres (from a ~100 m tile centre). At most 100.\n\n"
+        "Every point of a tile (`lat` and `lng` rounded to 3 decimals) gets the same answer. "
+        "Anonymous answers carry an `ETag` and `Cache-Control: public, max-age=` the tile cache's "
+        "time, so a client that sends the rounded point lets a shared cache answer; "
+        "`If-None-Match` gets a 304 while nothing changed there.",
     )
     @action(detail=False, methods=["get"], permission_classes=[permissions.AllowAny], pagination_class=None)
     def nearby(self, request: Request) -> HttpResponse:
+        # Callers who may be signed in: their answer is theirs (the privacy headers keep it so).
         query = NearbyQuery.from_params(request.query_params)
-        # Bytes straight from the cache: no serializer on the hot path.
         return HttpResponse(nearby_json(query), content_type="application/json")
