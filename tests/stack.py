@@ -99,8 +99,16 @@ def running_stack(
         web_concurrency=web_concurrency,
         ws_concurrency=ws_concurrency,
         worker_concurrency=worker_concurrency,
-        # Tests fuzz and hammer the API: the rate limits have tests of their own.
-        env={"API_THROTTLE_ANON": "100000/min", "API_THROTTLE_USER": "100000/min", **(env or {})},
+        env={
+            # Tests fuzz and hammer the API: the rate limits have tests of their own.
+            "API_THROTTLE_ANON": "100000/min",
+            "API_THROTTLE_USER": "100000/min",
+            # Stacks side by side (xdist) must not share folders: web collects the static
+            # files as it starts while ws reads them, and each process empties its metrics.
+            "STATIC_ROOT": str(workdir / "static"),
+            "METRICS_DIR": str(workdir / "metrics"),
+            **(env or {}),
+        },
         output=log,
         workdir=workdir / "stack",
     )
