@@ -18,6 +18,7 @@ from rest_framework.exceptions import APIException
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.integrations.redis import RedisIntegration
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 
 from .errors import Conflict, RateLimited
@@ -72,6 +73,8 @@ def init_error_reporting(
             # Lines at INFO ride along as breadcrumbs; ERROR lines become events.
             LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),
         ],
+        # Its breadcrumbs name cache keys, and some keys hold a session or a ticket.
+        disabled_integrations=[RedisIntegration()],
         send_default_pii=False,
         # Request bodies carry what people typed: emails, messages, addresses.
         max_request_body_size="never",
