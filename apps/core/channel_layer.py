@@ -7,6 +7,12 @@ beside it: the first socket handshake in each process answered HTTP 500. Here a 
 closes the connection, opens a new one, subscribes again to everything this process listens
 to, and runs once more. If Redis is still down the error is raised (apps.core.outage closes
 the socket with "try again later").
+
+What this process listens to is ``_subscribed_to``; the receive loop subscribes again to
+whatever of it the pub/sub connection does not hold, until Redis accepts. redis-py replays on
+reconnect only the subscriptions Redis once confirmed on that PubSub object, so a fresh
+connection whose SUBSCRIBE failed during an outage would otherwise hold none, and sockets that
+stayed open through the outage would never hear of another update.
 """
 
 from __future__ import annotations
@@ -58,7 +64,42 @@ class _Shard(pubsub.RedisSingleShardConnection):
         self._ensure_redis()
         self._ensure_receiver()
         if self._subscribed_to:
+            # If this fails, Redis is still down: the receive loop subscribes once it is back.
             await self._pubsub.subscribe(*self._subscribed_to)
+
+    async def _do_receiving(self) -> None:
+        # The stock loop, plus subscribing again to what the connection lost.
+        failing = False
+        while True:
+            try:
+                await self._subscribe_to_the_missing()
+                if self._pubsub is not None and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+                    self._receive_message(message)
+                else:
+                    await asyncio.sleep(0.1)
+                failing = False
+            except (asyncio.CancelledError, TimeoutError, GeneratorExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep receiving whatever redis-py raises
+                # Once per outage: Redis refuses every second until it is back.
+                if not failing:
+                    logger.warning("channel_layer_receive_failed", error=f"{type(exc).__name__}: {exc}"[:200])
+                failing = True
+                await asyncio.sleep(1)
+
+    async def _subscribe_to_the_missing(self) -> None:
+        pubsub = self._pubsub
+        # Counting first spares building sets every tenth of a second; channels being
+        # unsubscribed stay counted until Redis confirms, so this never undercounts.
+        if pubsub is None or len(pubsub.channels) >= len(self._subscribed_to):
+            return
+        async with self._lock:
+            held = {name.decode() if isinstance(name, bytes) else name for name in pubsub.channels}
+            missing = self._subscribed_to - held
+            if missing:
+                await pubsub.subscribe(*missing)
+                logger.info("channel_layer_resubscribed", channels=len(missing))
 
 
 class RedisPubSubLoopLayer(pubsub.RedisPubSubLoopLayer):
