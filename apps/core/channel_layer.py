@@ -90,8 +90,8 @@ class _Shard(pubsub.RedisSingleShardConnection):
 
     async def _subscribe_to_the_missing(self) -> None:
         pubsub = self._pubsub
-        # Counting first spares building sets every tenth of a second; channels being
-        # unsubscribed stay counted until Redis confirms, so this never undercounts.
+        # Counting first spares building sets every tenth of a second. Channels go missing
+        # when a fresh connection's SUBSCRIBE failed, and then the connection holds none.
         if pubsub is None or len(pubsub.channels) >= len(self._subscribed_to):
             return
         async with self._lock:
