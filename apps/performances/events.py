@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.core import background
 from apps.core.realtime import broadcast
 
 from . import nearby, payloads
@@ -85,4 +86,4 @@ def performance_liked(performance: Performance) -> None:
 def notify_followers_live(performance: Performance) -> None:
     from .tasks import notify_followers_live as task
 
-    transaction.on_commit(lambda: task.delay(performance.pk))
+    transaction.on_commit(lambda: background.start(task, performance.pk))
