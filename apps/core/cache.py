@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 
-from django_redis.cache import RedisCache as BaseRedisCache
+# django-prometheus's django-redis cache: the same class, counting gets, hits and misses.
+from django_prometheus.cache.backends.redis import RedisCache as BaseRedisCache
 
 from . import outage
 
