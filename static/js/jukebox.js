@@ -226,6 +226,30 @@
     event.detail.isError = false;
   });
 
+  // A vote that met an outage (503 while Redis or the database is away) or no connection was
+  // not counted: the guest is told where refusals are shown, instead of the button doing nothing.
+  function notCounted(event, text) {
+    if (!event.detail.elt.closest || !event.detail.elt.closest("[data-jukebox=guest]")) return;
+    var notice = document.getElementById("vote-notice");
+    if (!notice) return;
+    notice.textContent = text;
+    notice.classList.add("error");
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    if (SWAPPED_STATUSES.indexOf(event.detail.xhr.status) !== -1) return;
+    var wait = parseInt(event.detail.xhr.getResponseHeader("Retry-After") || "", 10);
+    notCounted(
+      event,
+      "Your vote was not counted: voting is paused for a moment. " +
+        (wait > 0 ? "Try again in " + wait + " s." : "Try again shortly.")
+    );
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    notCounted(event, "Your vote was not sent: check your connection and try again.");
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.querySelector("[data-jukebox]");
     if (!root || !window.Encore || !window.Encore.LiveSocket) return;
