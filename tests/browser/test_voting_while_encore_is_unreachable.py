@@ -37,7 +37,9 @@ def test_a_vote_refused_by_an_outage_says_it_was_not_counted_and_when_to_retry(g
     page.locator("#pool").get_by_role("button", name="Request for Rua Escura").click()
 
     notice = page.locator("#vote-notice")
-    expect(notice).to_have_text("Your vote was not counted: voting is paused for a moment. Try again in 30 s.")
+    expect(notice).to_have_text(
+        "Your vote was not counted: voting is paused for a moment. Try again in 30 s."
+    )
     expect(notice).to_have_class("vote-notice error")
 
     page.unroute(vote_url)
