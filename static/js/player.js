@@ -119,7 +119,9 @@
     });
     range.addEventListener("change", function () {
       dragging = false;
-      if (isFinite(audio.duration)) audio.currentTime = parseFloat(range.value);
+      // Before anything is loaded (preload="none") the element keeps this as the position to
+      // start from, and reports it as its current time: the choice is not lost.
+      if (audio.getAttribute("src")) audio.currentTime = parseFloat(range.value);
       showTime();
     });
     ["play", "pause", "playing", "ended", "emptied"].forEach(function (name) {

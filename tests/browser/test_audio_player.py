@@ -84,3 +84,24 @@ def test_the_keyboard_plays_pauses_and_moves_through_a_track(open_page):
     slider.focus()
     page.keyboard.press("ArrowRight")
     expect(slider).to_have_attribute("aria-valuetext", "1 second of 3 seconds")
+
+
+def test_moving_through_a_track_before_playing_it_starts_it_there(open_page):
+    # Nothing is loaded before the first play (preload="none"): the position chosen must be kept
+    # rather than snapping back to the start.
+    artist = ArtistProfileFactory(stage_name="Rua Nova")
+    playable_track(artist, "Lisboa Menina")
+    page = open_page(artist.get_absolute_url())
+
+    slider = page.get_by_role("slider", name="Position in Lisboa Menina")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", "2 seconds of 3 seconds")
+
+    page.get_by_role("button", name="Play Lisboa Menina by Rua Nova").click()
+    # It played from two seconds in: the three-second track ends within about a second.
+    expect(page.get_by_role("button", name="Play Lisboa Menina by Rua Nova")).to_have_attribute(
+        "aria-pressed", "false", timeout=2500
+    )
+    assert page.evaluate("() => document.querySelector('audio').ended")
