@@ -117,9 +117,14 @@ def _version_key(cell: Cell) -> str:
     return f"nearby:v:{map_group(cell)}"
 
 
+def version_keys(cells: Iterable[Cell]) -> list[str]:
+    """The counters whose increment retires cached answers touching these cells."""
+    return [_version_key(cell) for cell in cells]
+
+
 def invalidate(cells: Iterable[Cell]) -> None:
     """Retire cached answers touching these cells, once the change is committed."""
-    keys = [_version_key(cell) for cell in cells]
+    keys = version_keys(cells)
 
     def bump() -> None:
         for key in keys:
