@@ -1,6 +1,6 @@
 """Nearby at 2 km over 1,000,000 stops in PostgreSQL: the SQL alone, then over HTTP.
 
-    .venv/bin/python bench/nearby.py [--stops 1000000] [--duration 10]
+    .venv/bin/python bench/nearby.py [--stops 1000000] [--duration 10] [--keep-database]
 
 Loads a throwaway database with stops clustered like a city (hot spots around Lisbon's
 centre plus a thin background, times spread over +/- 30 days), then measures:
@@ -8,19 +8,27 @@ centre plus a thin background, times spread over +/- 30 days), then measures:
   - GET /api/v1/performances/nearby/ through gunicorn (WSGI, production settings) with
     the tile cache off (every request computed), with it on (a few points, answered from
     Redis), and a constant view as the floor; pinned (server CPU 0, wrk CPU 1) and on
-    the whole box.
+    the whole box;
+  - the cached answer through nginx as a caching reverse proxy in front of gunicorn (the
+    answer's Cache-Control decides what it keeps), started by the bench on loopback with
+    its config, pid, logs and cache in a temporary folder.
+With --keep-database the loaded database stays for the next run, which reuses it when it
+holds the same number of stops (its times were spread around the first run's clock).
 Prints a markdown table (also bench/results/nearby.md). Needs PostgreSQL and Redis on
-127.0.0.1, wrk and pgbench. Talks only to 127.0.0.1 and cleans up after itself.
+127.0.0.1, wrk, pgbench and nginx. Talks only to 127.0.0.1 and cleans up after itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import grp
 import io
 import json
 import os
+import pwd
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +45,7 @@ CENTRE = (38.7139, -9.1394)
 RADIUS_KM = 2
 WHENS = ("today", "now", "upcoming")
 RESULTS = common.ROOT / "bench" / "results" / "nearby.md"
+NGINX = "/usr/sbin/nginx"
 
 WRK_POINTS = r"""
 -- Each request asks about its own point (so no two share a cache tile), or one of a few
@@ -70,6 +79,7 @@ end
 
 -- A global, so done() can read each thread's counts.
 codes = {}
+cache_status = {}
 local threads = {}
 function setup(thread)
   thread:set("tid", tostring(math.random(1, 1000000)))
@@ -78,6 +88,10 @@ end
 
 function response(status, headers, body)
   codes[status] = (codes[status] or 0) + 1
+  local cached = headers["X-Cache-Status"]
+  if cached then
+    cache_status[cached] = (cache_status[cached] or 0) + 1
+  end
 end
 
 function done(summary, latency, requests)
@@ -85,6 +99,9 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     for status, count in pairs(thread:get("codes") or {}) do
       io.write(string.format("STATUS %d %d\n", status, count))
+    end
+    for name, count in pairs(thread:get("cache_status") or {}) do
+      io.write(string.format("CACHE %s %d\n", name, count))
     end
   end
   io.write(string.format(
@@ -99,6 +116,106 @@ WRK_CONSTANT = (
     + 'function request() return wrk.format("GET", "/healthz", {["X-Forwarded-For"] = client()}) end\n'
     + WRK_POINTS[WRK_POINTS.index("-- A global") :]
 )
+
+
+# A shared cache in front of the app, as an operator would put one: it keeps what the app
+# marks public for as long as its Cache-Control says (nothing else: no proxy_cache_valid),
+# and a caller with credentials goes past it to the app.
+NGINX_CONF = """
+{user}
+worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+
+events {{
+    worker_connections 4096;
+}}
+
+http {{
+    access_log off;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    proxy_cache_path {folder}/cache levels=1:2 keys_zone=answers:10m max_size=256m inactive=10m
+        use_temp_path=off;
+    server_tokens off;
+
+    upstream encore_web {{
+        server {host}:{upstream_port};
+    }}
+
+    server {{
+        listen {host}:{port};
+
+        location / {{
+            proxy_pass http://encore_web;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_cache answers;
+            proxy_cache_lock on;
+            proxy_cache_bypass $http_authorization $http_x_session_token $cookie_sessionid;
+            proxy_no_cache $http_authorization $http_x_session_token $cookie_sessionid;
+            add_header X-Cache-Status $upstream_cache_status;
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx on a free loopback port in front of the server at upstream_port, everything
+    under its own temporary folder."""
+
+    def __init__(self, upstream_port: int, workers: int) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="encore-bench-nginx-"))
+        self.port = common.free_port()
+        user = ""
+        if os.geteuid() == 0:
+            # Started as root, nginx's workers run as nobody: they write the cache and
+            # temp files, so the folder is theirs (the master writes its pid as root).
+            nobody = pwd.getpwnam("nobody")
+            os.chown(self.folder, nobody.pw_uid, nobody.pw_gid)
+            user = f"user nobody {grp.getgrgid(nobody.pw_gid).gr_name};"
+        conf = self.folder / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                user=user,
+                workers=workers,
+                folder=self.folder,
+                host=common.HOST,
+                port=self.port,
+                upstream_port=upstream_port,
+            )
+        )
+        # -e: the error log before the config is read, which would otherwise be system-wide.
+        argv = [NGINX, "-p", str(self.folder), "-c", str(conf), "-e", str(self.folder / "error.log")]
+        self.proc = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + 10
+        while not common.reachable(self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                log = (self.folder / "error.log").read_text(errors="replace")[-2000:]
+                self.stop()
+                raise common.BenchError(f"nginx did not start:\n{log}")
+            time.sleep(0.1)
+
+    def url(self, path: str) -> str:
+        return f"http://{common.HOST}:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def hot_spots(rng: random.Random, count: int = 20) -> list[tuple[float, float, float]]:
@@ -162,7 +279,7 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
         with cur.copy(
             "COPY accounts_artistprofile (id, user_id, stage_name, slug, bio, avatar, instagram_url,"
             " spotify_url, youtube_url, website_url, payout_status, stripe_account_id, hidden, created_at,"
-            " updated_at) FROM STDIN"
+            " updated_at, cover) FROM STDIN"
         ) as copy:
             now = datetime.now(UTC)
             for n in range(1, artists + 1):
@@ -183,6 +300,7 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
                         False,
                         now,
                         now,
+                        "",
                     )
                 )
         with cur.copy(
@@ -207,6 +325,17 @@ def load(database_url: str, total_stops: int) -> list[tuple[float, float, float]
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return spots
+
+
+def loaded_stops(database_url: str) -> int | None:
+    """How many stops a kept database holds, or None when there is none to reuse."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url, connect_timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM performances_stop").fetchone()[0]
+    except psycopg.Error:
+        return None
 
 
 def sql_for(points: list[tuple[float, float]], database_url: str) -> tuple[dict[str, list[str]], str]:
@@ -291,15 +420,17 @@ def wrk_points(script: str, url: str, seconds: int, connections: int, pin: str |
         done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 30)
     finally:
         os.unlink(handle.name)
-    codes = {
-        int(parts[1]): int(parts[2])
-        for parts in (line.split() for line in done.stdout.splitlines())
-        if parts[:1] == ["STATUS"]
-    }
+    lines = [line.split() for line in done.stdout.splitlines()]
+    codes = {int(parts[1]): int(parts[2]) for parts in lines if parts[:1] == ["STATUS"]}
+    cache_status: dict[str, int] = {}
+    for parts in lines:
+        if parts[:1] == ["CACHE"]:
+            cache_status[parts[1]] = cache_status.get(parts[1], 0) + int(parts[2])
     for line in done.stdout.splitlines():
         if line.startswith("WRKJSON "):
             figures = json.loads(line.removeprefix("WRKJSON "))
             figures["codes"] = codes
+            figures["cache_status"] = cache_status
             figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
             return figures
     raise common.BenchError(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
@@ -314,10 +445,15 @@ def main() -> int:
     parser.add_argument("--stops", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10, choices=range(3, 61), metavar="SECONDS")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="keep the loaded database afterwards, and reuse a kept one with as many stops",
+    )
     args = parser.parse_args()
-    for tool in ("wrk", "pgbench"):
-        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
-            print(f"{tool} is needed: apt-get install -y {'wrk' if tool == 'wrk' else 'postgresql-client'}")
+    for tool, package in (("wrk", "wrk"), ("pgbench", "postgresql-client"), (NGINX, "nginx")):
+        if shutil.which(tool) is None:
+            print(f"{tool} is needed: apt-get install -y --no-install-recommends {package}")
             return 2
     if not (common.reachable(common.PG_PORT) and common.redis_answers()):
         print("PostgreSQL and Redis must answer on 127.0.0.1:5432 and :6379")
@@ -326,74 +462,107 @@ def main() -> int:
     database_url = f"postgres://postgres@{common.HOST}:{common.PG_PORT}/{DB}"
     logdir = Path(tempfile.mkdtemp(prefix="encore-bench-"))
     rows: list[tuple] = []
-    with common.pg_connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
+    reuse = args.keep_database and loaded_stops(database_url) == args.stops
+    if not reuse:
+        with common.pg_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{DB}"')
     try:
         env = common.base_env(database_url, use_redis=True)
         # wrk connects over loopback, a trusted proxy by default: each request's
         # X-Forwarded-For names its client, so the rate limit does its work per caller.
         started = time.monotonic()
+        # On a kept database this applies only migrations added since it was loaded.
         common.manage(env, "migrate", "--no-input", timeout=600)
-        spots = load(database_url, args.stops)
-        load_seconds = time.monotonic() - started
+        if reuse:
+            spots = hot_spots(random.Random(7))
+            import psycopg
+
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE performances_stop")
+            load_seconds = None
+        else:
+            spots = load(database_url, args.stops)
+            load_seconds = time.monotonic() - started
         rng = random.Random(11)
         sample = [(lat + rng.uniform(-0.015, 0.015), lng + rng.uniform(-0.02, 0.02)) for lat, lng, _ in spots]
         statements, plan = sql_for(sample, database_url)
         sql = {when: pgbench(statements[when], DB, args.duration) for when in WHENS}
         fixed = sample[:20]
         hot = lua_list([(lat, lng) for lat, lng, _ in spots])
+        constant = WRK_CONSTANT.replace("{HOT}", hot).replace("{FIXED}", "{}")
+        cached = WRK_POINTS.replace("{HOT}", hot).replace("{FIXED}", lua_list(fixed))
         scripts = {
-            "constant view (`/healthz`)": WRK_CONSTANT.replace("{HOT}", hot).replace("{FIXED}", "{}"),
+            "constant view (`/healthz`)": constant,
             "nearby, tile cache off": WRK_POINTS.replace("{HOT}", hot).replace("{FIXED}", "{}"),
-            "nearby, tile cache on (20 points)": WRK_POINTS.replace("{HOT}", hot).replace(
-                "{FIXED}", lua_list(fixed)
-            ),
+            "nearby, tile cache on (20 points)": cached,
         }
-        for mode, workers, server_pin, wrk_pin in (("pinned", 1, "0", "1"), ("whole box", 2, None, None)):
-            for label, script in scripts.items():
-                cache_seconds = "0" if "off" in label else "30"
-                server = common.gunicorn_sync(
-                    workers, {"NEARBY_CACHE_SECONDS": cache_seconds, "LOG_LEVEL": "WARNING"}
+        runs = [
+            (mode, label, script, workers, server_pin, wrk_pin, False)
+            for mode, workers, server_pin, wrk_pin in (("pinned", 1, "0", "1"), ("whole box", 2, None, None))
+            for label, script in scripts.items()
+        ]
+        # The same gunicorn behind nginx: its cache answers what the app marks public.
+        runs += [
+            ("whole box", "nginx in front: constant view (not cached)", constant, 2, None, None, True),
+            ("whole box", "nginx in front: nearby, tile cache on (20 points)", cached, 2, None, None, True),
+        ]
+        for mode, label, script, workers, server_pin, wrk_pin, proxied in runs:
+            cache_seconds = "0" if "off" in label else "30"
+            server = common.gunicorn_sync(
+                workers, {"NEARBY_CACHE_SECONDS": cache_seconds, "LOG_LEVEL": "WARNING"}
+            )
+            running = common.Running(server, env, server_pin, logdir)
+            proxy = None
+            try:
+                running.wait_ready()
+                url = running.url("/")
+                if proxied:
+                    proxy = Nginx(running.port, os.cpu_count() or 1)
+                    url = proxy.url("/")
+                wrk_points(script, url, 2, args.connections, wrk_pin)  # warm-up
+                figures = wrk_points(script, url, args.duration, args.connections, wrk_pin)
+            finally:
+                if proxy is not None:
+                    proxy.stop()
+                running.stop()
+            failed = {code: n for code, n in figures["codes"].items() if code >= 400}
+            errors = sum(figures[k] for k in ("connect", "read", "write", "timeout"))
+            errors = (
+                ", ".join(
+                    [f"{n}x{code}" for code, n in sorted(failed.items())]
+                    + ([f"{errors} socket"] if errors else [])
                 )
-                running = common.Running(server, env, server_pin, logdir)
-                try:
-                    running.wait_ready()
-                    url = running.url("/")
-                    wrk_points(script, url, 2, args.connections, wrk_pin)  # warm-up
-                    figures = wrk_points(script, url, args.duration, args.connections, wrk_pin)
-                finally:
-                    running.stop()
-                failed = {code: n for code, n in figures["codes"].items() if code >= 400}
-                errors = sum(figures[k] for k in ("connect", "read", "write", "timeout"))
-                errors = (
-                    ", ".join(
-                        [f"{n}x{code}" for code, n in sorted(failed.items())]
-                        + ([f"{errors} socket"] if errors else [])
-                    )
-                    or "0"
+                or "0"
+            )
+            hits = figures["cache_status"]
+            if proxied:
+                answered = sum(hits.values()) or 1
+                label += f" ({hits.get('HIT', 0) / answered:.1%} from nginx's cache)"
+            rows.append(
+                (
+                    mode,
+                    label,
+                    figures["rps"],
+                    figures["p50_us"] / 1000,
+                    figures["p95_us"] / 1000,
+                    figures["p99_us"] / 1000,
+                    errors,
                 )
-                rows.append(
-                    (
-                        mode,
-                        label,
-                        figures["rps"],
-                        figures["p50_us"] / 1000,
-                        figures["p95_us"] / 1000,
-                        figures["p99_us"] / 1000,
-                        errors,
-                    )
-                )
+            )
     finally:
-        with contextlib.suppress(Exception), common.pg_connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        if not args.keep_database:
+            with contextlib.suppress(Exception), common.pg_connect() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         with contextlib.suppress(Exception):
             common.clean_redis()
 
     out = io.StringIO()
     out.write(f"# Nearby at {RADIUS_KM} km over {args.stops:,} stops\n\n")
     out.write(
-        f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores; load {load_seconds:.0f} s\n"
+        f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores; "
+        + (f"loaded in {load_seconds:.0f} s" if load_seconds is not None else "kept database reused")
+        + f"; load average {' '.join(f'{n:.2f}' for n in os.getloadavg())} at the end\n"
     )
     out.write(
         f"- SQL alone: the statements of one answer, prepared as the app's are (pgbench -M prepared, "
