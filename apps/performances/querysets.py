@@ -168,7 +168,7 @@ class StopQuerySet(models.QuerySet):
         connection = connections[self.db]
         sql, params = _nearest_sql(connection, lat, lng, radius_m, time_slices(when, now), genre_id, area_id)
         with _cursor(connection) as cursor:
-            cursor.execute(sql, [*params, candidates, limit])
+            cursor.execute(sql, [*params, candidates, radius_m, limit])
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         for row in rows:
@@ -332,17 +332,17 @@ def _cursor(connection):  # noqa: ANN001, ANN202
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
-def _distance_sql(lat: float, lng: float) -> tuple[str, list[float]]:
+def _distance_sql(connection, lat: float, lng: float) -> tuple[str, list[float]]:  # noqa: ANN001
     """The great-circle (haversine) distance in metres from the point to the stop's lat/lng,
-    as SQL for SQLite and PostgreSQL alike (CASE rather than LEAST, which SQLite lacks);
-    geo.haversine is the same formula in Python."""
+    as SQL; geo.haversine is the same formula in Python. Rounding can take the haversine
+    term past 1, out of ASIN's domain: it is capped with LEAST on PostgreSQL and the
+    two-argument MIN on SQLite (a CASE would compute the term twice)."""
     a = (
         "POWER(SIN(RADIANS(lat - %s) / 2), 2)"
         " + COS(RADIANS(%s)) * COS(RADIANS(lat)) * POWER(SIN(RADIANS(lng - %s) / 2), 2)"
     )
-    sql = f"({2 * EARTH_RADIUS_M!r} * ASIN(SQRT(CASE WHEN {a} > 1 THEN 1 ELSE {a} END)))"
-    # `a` appears twice in the expression.
-    return sql, [lat, lat, lng] * 2
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    return f"({2 * EARTH_RADIUS_M!r} * ASIN(SQRT({least}({a}, 1))))", [lat, lat, lng]
 
 
 def _nearest_sql(
@@ -356,7 +356,7 @@ def _nearest_sql(
 ) -> tuple[str, list[Any]]:
     south, north, west, east = bounding_box(lat, lng, radius_m)
     rows, columns = grid_squares(south, north, west, east)
-    distance, distance_params = _distance_sql(lat, lng)
+    distance, distance_params = _distance_sql(connection, lat, lng)
     square_params: list[Any] = []
     if connection.vendor == "postgresql":
         # Arrays as parameters keep the statement's text the same for every point.
@@ -374,30 +374,35 @@ def _nearest_sql(
     # how SQLite and PostgreSQL's planner tell that an index covers the query.
     adapt = connection.ops.adapt_datetimefield_value
     parts, params = [], []
+    shared_position = False
     for part in slices:
+        # The slice of the index this part reads: grid squares, start times, the box.
+        reads = [square, "starts_at > %s"]
+        reads_params: list[Any] = [*square_params, adapt(part.starts_after)]
+        if part.starts_before is not None:
+            reads.append("starts_at <= %s" if part.until_inclusive else "starts_at < %s")
+            reads_params.append(adapt(part.starts_before))
+        if part.ends_after is not None:
+            reads.append("ends_at > %s")
+            reads_params.append(adapt(part.ends_after))
+        reads.append("lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s")
+        reads_params += [south, north, west, east]
         status = (
             "performance_status = 'live'" if part.live_only else "performance_status IN ('scheduled', 'live')"
         )
-        where = [status, square, "starts_at > %s"]
+        where = [status, *reads]
+        part_params = list(reads_params)
         if part.scheduled_only:
-            # Besides the index's own condition above, which must stay as it is written.
-            where.append("performance_status = 'scheduled'")
+            # Not a filter on performance_status, which the index does not hold (every row
+            # would be read from the table): the same slice of the live stops' index, left out.
+            live = " AND ".join(["performance_status = 'live'", *reads])
+            where.append(f"id NOT IN (SELECT id FROM performances_stop WHERE {live})")  # noqa: S608
+            part_params += reads_params
         else:
             # A live performer who shares a position is nearby by where they are, not by a
             # stop: StopQuerySet.live_near finds them. They are few, read once per statement.
-            where.append(
-                "performance_id NOT IN (SELECT id FROM performances_performance"
-                " WHERE status = 'live' AND position_lat IS NOT NULL)"
-            )
-        part_params: list[Any] = [*square_params, adapt(part.starts_after)]
-        if part.starts_before is not None:
-            where.append("starts_at <= %s" if part.until_inclusive else "starts_at < %s")
-            part_params.append(adapt(part.starts_before))
-        if part.ends_after is not None:
-            where.append("ends_at > %s")
-            part_params.append(adapt(part.ends_after))
-        where.append("lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s")
-        part_params += [south, north, west, east]
+            where.append("performance_id NOT IN (SELECT id FROM shared_position)")
+            shared_position = True
         if area_id is not None:
             where.append("area_id = %s")
             part_params.append(area_id)
@@ -410,13 +415,23 @@ def _nearest_sql(
             " AND performance_id NOT IN (SELECT id FROM performances_performance WHERE artist_id IN"
             " (SELECT id FROM accounts_artistprofile WHERE hidden))"
         )
-        where.append(f"{distance} <= %s")
         # Only numbers formatted here are interpolated; every value goes as a parameter.
         select = f"SELECT id AS stop_id, performance_id, {distance} AS distance_m"
         parts.append(f"{select} FROM performances_stop WHERE {' AND '.join(where)}")  # noqa: S608
-        params += [*distance_params, *part_params, *distance_params, radius_m]
+        params += [*distance_params, *part_params]
+    with_shared_position = ""
+    if shared_position:
+        # Read once for both parts of `now`. Materialized, it also keeps PostgreSQL from
+        # planning the parts on parallel workers, each reading it again: starting them cost
+        # more than the whole statement.
+        materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+        with_shared_position = (
+            f"WITH shared_position AS {materialized} (SELECT id FROM performances_performance"  # noqa: S608
+            " WHERE status = 'live' AND position_lat IS NOT NULL)"
+        )
     # Stops of one performance are created in route order, so the id breaks ties like `order`.
     sql = f"""
+        {with_shared_position}
         SELECT r.stop_id, r.performance_id, r.distance_m,
                s.lat, s.lng, s.place_name, CAST(s.starts_at AS TEXT) AS starts_at,
                CAST(s.ends_at AS TEXT) AS ends_at, area.slug AS area,
@@ -431,6 +446,7 @@ def _nearest_sql(
                     ORDER BY distance_m, performance_id, stop_id
                     LIMIT %s
                 ) AS candidates
+                WHERE distance_m <= %s
             ) AS ranked
             WHERE nth = 1
             ORDER BY distance_m, performance_id, stop_id
