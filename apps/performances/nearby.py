@@ -16,12 +16,13 @@ from datetime import datetime
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core import outage
 from apps.core.api.query import structured
 from apps.core.counters import increment
 from apps.places.models import Area, Genre
@@ -207,30 +208,64 @@ def _result(row: dict, url: Callable[[int], str]) -> dict:
 
 
 def nearby_json(query: NearbyQuery) -> bytes:
-    """The API's answer as JSON bytes, from the tile cache when it is fresh.
+    """The API's answer as JSON bytes, from the tile cache when it is fresh."""
+    return nearby_answer(query)[0]
 
-    The cached answer keeps the versions of the cells it was computed at; one read fetches
-    it with the cells' current versions, and any change since then means recompute.
+
+def nearby_answer(query: NearbyQuery) -> tuple[bytes, str]:
+    """The API's answer as JSON bytes with its ETag, from the tile cache when it is fresh.
+
+    The cached answer keeps the versions of the cells it was computed at, and its ETag
+    (hashed once, when it is computed); one read fetches it with the cells' current
+    versions, and any change since then means recompute.
     """
     query = query.rounded()
     if settings.NEARBY_CACHE_SECONDS <= 0:
-        return _answer(query)
+        return _tagged(_answer(query))
     try:
         cells = query.cells()
     except ValueError:
         # Wide areas far from the equator span too many cells to version: answer afresh.
-        return _answer(query)
-    version_keys = [_version_key(cell) for cell in cells]
+        return _tagged(_answer(query))
+    keys = version_keys(cells)
     fingerprint = orjson.dumps([query.lat, query.lng, query.radius_m, query.when, query.genre, query.area])
     key = "nearby:" + hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
-    found = cache.get_many([key, *version_keys])
-    versions = [found.get(version_key, 0) for version_key in version_keys]
-    cached = found.get(key)
-    if cached is not None and cached[0] == versions:
-        return cached[1]
-    body = _answer(query)
-    cache.set(key, (versions, body), settings.NEARBY_CACHE_SECONDS)
-    return body
+    cached, versions = _read(key, keys)
+    # An entry without an ETag was cached before answers kept one: computed again.
+    if cached is not None and len(cached) == 3 and cached[0] == versions:
+        return cached[1], cached[2]
+    body, etag = _tagged(_answer(query))
+    cache.set(key, (versions, body, etag), settings.NEARBY_CACHE_SECONDS)
+    return body, etag
+
+
+def _tagged(body: bytes) -> tuple[bytes, str]:
+    return body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+
+
+def _read(key: str, keys: list[str]) -> tuple[tuple | None, list[int]]:
+    """The cached entry at `key` (None if there is none) and the counters at `keys` (0 for
+    a missing one), in one read.
+
+    On Redis, one MGET of keys made as the cache makes them: the cache's get_many spent
+    more on making and checking 30-odd keys than on the read. While Redis is away, a miss,
+    as the cache answers then (apps.core.cache).
+    """
+    backend = caches["default"]  # `cache` would look it up again for every attribute
+    client = getattr(backend, "client", None)
+    if not hasattr(client, "get_client"):
+        found = backend.get_many([key, *keys])
+        return found.get(key), [found.get(version_key, 0) for version_key in keys]
+    make, prefix, version = backend.key_func, backend.key_prefix, backend.version
+    try:
+        values = client.get_client(write=False).mget([make(name, prefix, version) for name in (key, *keys)])
+    except outage.REDIS_ERRORS:
+        if outage.redis_required():
+            raise
+        return None, [0] * len(keys)
+    cached = None if values[0] is None else client.decode(values[0])
+    # Counters are stored as plain numbers (apps.core.counters).
+    return cached, [0 if value is None else int(value) for value in values[1:]]
 
 
 def _answer(query: NearbyQuery) -> bytes:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from apps.places.models import Area, Genre
 
 from .. import services
 from ..models import Like, Performance
-from ..nearby import NearbyQuery, nearby_json
+from ..nearby import NearbyQuery, nearby_answer, nearby_json
 from ..querysets import MAX_STOP_LENGTH
 from .filters import PerformanceFilter
 from .permissions import IsArtist, IsPerformanceOwnerOrReadOnly
@@ -71,9 +70,10 @@ def nearby_for_anyone(request: HttpRequest, *, allow: str) -> HttpResponse | Non
     request.user = AnonymousUser()
     if not ApiRateThrottle().allow_request(request, None):
         return None
-    body = nearby_json(query)
-    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    body, etag = nearby_answer(query)
+    # From META: request.headers would copy every header to read this one.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match and etag in parse_etags(if_none_match):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="application/json")
