@@ -39,7 +39,10 @@ MAX_STOP_ROWS = MAX_RESULTS * 5
 WHEN = ("now", "today", "upcoming")
 # A live performance is playing now, so today too; it is never upcoming.
 LIVE_WHEN = ("now", "today")
-FIRST_UPCOMING_RADIUS_M = 250
+# The circle each search starts from, widened by doubling until it holds a full hundred
+# (`now` is too sparse for a smaller circle to pay): about where a busy square holds a
+# hundred performances, in the bench's city of a million stops.
+FIRST_RADIUS_M = {"today": 1000, "upcoming": 250}
 MIN_RADIUS_KM = 0.05
 DEFAULT_RADIUS_KM = 2
 PARAMETERS = ("lat", "lng", "radius_km", "when", "genre", "area")
@@ -147,17 +150,15 @@ def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:
         area_id = Area.objects.filter(slug=query.area).values_list("id", flat=True).first()
         if area_id is None:
             return []
-    radii = [query.radius_m]
-    if query.when == "upcoming":
-        # All of the future matches, so a wide search reads many rows: search a small
-        # circle first and widen it until it holds enough performances. Every performance
-        # outside a circle is farther away than a full hundred inside it.
-        radii = []
-        radius_m = FIRST_UPCOMING_RADIUS_M
-        while radius_m < query.radius_m:
-            radii.append(radius_m)
-            radius_m *= 2
-        radii.append(query.radius_m)
+    # A wide search reads many rows (`upcoming` all of the future): search a smaller circle
+    # first and widen it until it holds enough performances. Every performance outside a
+    # circle is farther away than a full hundred inside it.
+    radii = []
+    radius_m = FIRST_RADIUS_M.get(query.when, query.radius_m)
+    while radius_m < query.radius_m:
+        radii.append(radius_m)
+        radius_m *= 2
+    radii.append(query.radius_m)
     for radius_m in radii:
         rows = Stop.objects.nearest(
             query.lat,
