@@ -33,3 +33,11 @@ async def open_socket(path: str, user=None, origin: str = "http://testserver"): 
 
 async def receive(communicator: WebsocketCommunicator, timeout: float = 2) -> dict:
     return orjson.loads(await communicator.receive_from(timeout=timeout))
+
+
+def seq_in(message: dict, group: str) -> int | None:
+    """A live update's number in one group: from `seqs` when it went to several groups, from
+    `group` and `seq` when it went to one; None when it was not sent to that group."""
+    if "seqs" in message:
+        return message["seqs"].get(group)
+    return message.get("seq") if message.get("group") == group else None

@@ -34,6 +34,16 @@ class _Shard(pubsub.RedisSingleShardConnection):
         async with self._lock:
             await self._once_more(lambda: self._redis.publish(channel, message))
 
+    async def publish_many(self, channels: list[str], message: bytes) -> None:
+        async def publish_all() -> None:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for channel in channels:
+                    pipe.publish(channel, message)
+                await pipe.execute()
+
+        async with self._lock:
+            await self._once_more(publish_all)
+
     async def subscribe(self, channel: str) -> None:
         async with self._lock:
             if channel not in self._subscribed_to:
@@ -107,8 +117,21 @@ class RedisPubSubLoopLayer(pubsub.RedisPubSubLoopLayer):
         super().__init__(hosts, *args, **kwargs)
         self._shards = [_Shard(host, self) for host in decode_hosts(hosts)]
 
+    async def group_send_many(self, groups: list[str], message: dict[str, Any]) -> None:
+        """group_send to several groups: serialized once, one round trip per Redis server."""
+        data = self.channel_layer.serialize(message)
+        by_shard: dict[_Shard, list[str]] = {}
+        for group in groups:
+            name = self._get_group_channel_name(group)
+            by_shard.setdefault(self._get_shard(name), []).append(name)
+        for shard, names in by_shard.items():
+            await shard.publish_many(names, data)
+
 
 class RedisPubSubChannelLayer(pubsub.RedisPubSubChannelLayer):
+    async def group_send_many(self, groups: list[str], message: dict[str, Any]) -> None:
+        await self._get_layer().group_send_many(groups, message)
+
     def _get_layer(self) -> RedisPubSubLoopLayer:
         # As the stock layer does (one layer per event loop), with the shards above.
         loop = asyncio.get_running_loop()

@@ -6,14 +6,23 @@ from typing import Any
 import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from .hub import LocalSocket, hub
 from .metrics import OPEN_SOCKETS
+from .outage import requires_redis
+
+# Sockets hear live updates through their process's hub (apps.core.hub), not through a channel
+# of their own: an alias no layer is configured under gives them none.
+NO_CHANNEL_LAYER = "sockets-listen-through-the-hub"
 
 
 class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
-    """A socket that joins groups, sends a snapshot first, then relays numbered deltas.
+    """A socket that watches groups, sends a snapshot first, then relays numbered deltas.
 
-    A client asks for a fresh snapshot by sending ``{"type": "resync"}``.
+    A client asks for a fresh snapshot by sending ``{"type": "resync"}``; the server sends
+    ``{"type": "resync"}`` when the client fell so far behind that updates were dropped.
     """
+
+    channel_layer_alias = NO_CHANNEL_LAYER
 
     @abstractmethod
     async def get_groups(self) -> list[str]:
@@ -28,20 +37,36 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
         if not groups:
             await self.close(code=4403)
             return
-        self.joined = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await self.start(groups)
+
+    async def start(self, groups: list[str]) -> None:
+        """Count the open socket, watch its groups, then send the snapshot."""
         self.counted = True
         OPEN_SOCKETS.labels(kind=type(self).__name__).inc()
+        await self.watch(groups)
+        await self.started()
         await self.send_snapshot()
+        self.local.release()
+
+    async def started(self) -> None:
+        """Called once the socket watches its groups, just before its snapshot."""
+
+    async def watch(self, groups: list[str]) -> None:
+        """Watch these groups (only these) from now on. Called after the socket is accepted,
+        so nothing is written before it, and before the snapshot is read, so no change falls
+        between the two."""
+        if getattr(self, "local", None) is None:
+            self.local = LocalSocket(self.base_send)  # held until released after the snapshot
+        self.joined = groups
+        await hub().watch(self.local, groups)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "counted", False):
             self.counted = False
             OPEN_SOCKETS.labels(kind=type(self).__name__).dec()
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "local", None) is not None:
+            await hub().forget(self.local)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -55,20 +80,15 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
             await self.send_json({"type": "error", "detail": "Unknown message type."})
 
     async def send_snapshot(self) -> None:
-        await self.send_json({"type": "snapshot", **(await self.snapshot())})
+        # Its numbers must be the real ones: with Redis away the cache would answer as if
+        # every counter were new, and the socket is closed with "try again later" instead.
+        with requires_redis():
+            snapshot = await self.snapshot()
+        if "seq" in snapshot and len(self.joined) == 1:
+            # Which group its seq counts in: an update sent to several groups (a performance's
+            # own and the map cells it is in) carries each group's number in seqs.
+            snapshot = {"group": self.joined[0], **snapshot}
+        await self.send_json({"type": "snapshot", **snapshot})
 
     async def send_json(self, data: dict[str, Any]) -> None:
         await self.send(text_data=orjson.dumps(data).decode())
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels hops to its one database thread before every handler to close stale
-        # connections. A relayed message touches no database, and under load that hop,
-        # shared by every socket of the process, was most of what a message cost.
-        if message["type"] == "relay":
-            await self.relay(message)
-        else:
-            await super().dispatch(message)
-
-    async def relay(self, event: dict[str, Any]) -> None:
-        # The message arrives as the JSON text every socket of the group gets.
-        await self.send(text_data=event["text"])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
+
+from . import outage
 
 
 def increment(key: str, delta: int = 1, *, timeout: int | None = None, start: int = 0) -> int:
@@ -19,3 +23,32 @@ def increment(key: str, delta: int = 1, *, timeout: int | None = None, start: in
     # None: Redis was unreachable and the cache let it pass (apps.core.cache), as if the
     # counter had just been made.
     return start + delta if value is None else value
+
+
+def _redis() -> Any:
+    client = getattr(cache, "client", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
+def increment_many(starts: dict[str, int]) -> dict[str, int]:
+    """Add 1 to each counter (never expiring), creating each at its start; return the new values.
+
+    On Redis this is one round trip, and one transaction: a reader of several of these
+    counters at once (``cache.get_many``) sees all of them incremented or none.
+    """
+    redis = _redis()
+    if redis is None:
+        return {key: increment(key, start=start) for key, start in starts.items()}
+    made = [cache.make_and_validate_key(key) for key in starts]
+    try:
+        with redis.pipeline(transaction=True) as pipe:
+            for key, start in zip(made, starts.values(), strict=True):
+                pipe.set(key, start, nx=True)
+                pipe.incr(key)
+            values = pipe.execute()[1::2]
+    except outage.REDIS_ERRORS:
+        if outage.redis_required():
+            raise
+        # As increment does while Redis is away: as if each counter had just been made.
+        return {key: start + 1 for key, start in starts.items()}
+    return {key: int(value) for key, value in zip(starts, values, strict=True)}

@@ -44,6 +44,9 @@ LIVE_UPDATES_NOT_SENT = Counter(
     "encore_live_updates_not_sent", "Live updates that failed to reach the channel layer", ["type"]
 )
 # Summed over the processes alive (multiprocess mode); a dead process's sockets are closed.
+SOCKETS_TOLD_TO_RESYNC = Counter(
+    "encore_sockets_told_to_resync", "Sockets whose outgoing buffer filled, told to take a fresh snapshot"
+)
 OPEN_SOCKETS = Gauge("encore_open_sockets", "WebSockets open", ["kind"], multiprocess_mode="livesum")
 TASK_DURATION = Histogram("encore_celery_task_duration_seconds", "Time Celery tasks took to run", ["task"])
 TASK_FAILURES = Counter("encore_celery_task_failures", "Celery tasks that raised", ["task"])

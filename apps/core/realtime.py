@@ -1,7 +1,9 @@
 """Sending live updates: after commit, numbered per group, serialized once.
 
-Every message a group receives carries ``seq``, one more than the last. A client that
-sees a gap, or reconnects, asks for a fresh snapshot (which carries the current seq).
+Every update counts in each group it is sent to: its ``seq`` there is one more than the
+group's last. A socket gets an update once, with every group's number for it (``seqs``, or
+``group`` and ``seq`` when it went to one group). A client that sees a gap in a group it
+watches, or reconnects, asks for a fresh snapshot (which carries the current numbers).
 
 The numbers live in the cache, which can lose them (Redis restarted empty, flushed, failed
 over, or the key evicted). A group's counter therefore starts at the moment it is created,
@@ -13,6 +15,7 @@ they already have. The numbers stay below 2**53, exact as JavaScript numbers, un
 from __future__ import annotations
 
 import asyncio
+import secrets
 import threading
 import time
 from collections import Counter
@@ -21,12 +24,12 @@ from typing import Any
 
 import orjson
 import structlog
-from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
-from .counters import increment
+from .counters import increment, increment_many
+from .hub import deliver_in_process
 from .metrics import LIVE_UPDATES_NOT_SENT, LIVE_UPDATES_SENT
 from .outage import REDIS_ERRORS
 from .threads import PerProcess
@@ -100,37 +103,51 @@ def layer_in_process() -> bool:
     return isinstance(get_channel_layer(), InMemoryChannelLayer)
 
 
-def send_now(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
-    """Send to one or more groups at once; use ``broadcast`` from inside a write."""
-    groups = [groups] if isinstance(groups, str) else list(groups)
-    # A socket may watch several groups (map cells): each message says which one it counts
-    # in. Each is serialized here, once, rather than once by each socket of its group.
-    texts = [
-        (
-            group,
-            orjson.dumps({"type": event_type, "group": group, "seq": next_seq(group), **payload}).decode(),
-        )
-        for group in groups
-    ]
+def send_now(
+    groups: str | Iterable[str],
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    also_increment: Iterable[str] = (),
+) -> None:
+    """Send one update to one or more groups at once; use ``broadcast`` from inside a write.
 
-    layer = get_channel_layer()
-
-    async def send_all() -> None:
-        for group, text in texts:
-            try:
-                await layer.group_send(group, {"type": "relay", "text": text})
-            except REDIS_ERRORS:
-                # After Redis restarts, the first use of a pooled connection finds it dead
-                # (and drops it): once more on a fresh one. Still down, and it is raised.
-                await layer.group_send(group, {"type": "relay", "text": text})
-
-    if isinstance(layer, InMemoryChannelLayer):
-        # Its queues belong to the event loop the sockets run on (tests, the embedded
-        # default): send from there, as async_to_sync does.
-        async_to_sync(send_all)()
+    Each socket gets the update once, however many of its groups it watches (apps.core.hub).
+    An update to one group carries that ``group`` and its ``seq``; an update to several carries
+    ``seqs``, each group's number for it, as the snapshot of a socket watching several groups
+    does. The numbers, and the counters in ``also_increment`` (such as the versions of cached
+    answers the change retires), are incremented in one round trip to Redis.
+    """
+    groups = list(dict.fromkeys([groups] if isinstance(groups, str) else groups))
+    start = _now_start()
+    starts = {_seq_key(group): start for group in groups}
+    counted = increment_many({**starts, **dict.fromkeys(also_increment, 0)})
+    if len(groups) == 1:
+        numbers: dict[str, Any] = {"group": groups[0], "seq": counted[_seq_key(groups[0])]}
     else:
-        _sender.get().run(send_all())
+        numbers = {"seqs": {group: counted[_seq_key(group)] for group in groups}}
+    # Serialized here, once, rather than once by each socket that gets it.
+    text = orjson.dumps({"type": event_type, **numbers, **payload}).decode()
+    _publish(groups, {"type": "relay", "id": secrets.token_hex(8), "groups": groups, "text": text})
     LIVE_UPDATES_SENT.labels(type=event_type).inc()
+
+
+def _publish(groups: list[str], message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if isinstance(layer, InMemoryChannelLayer):
+        # One process (tests, the embedded default): straight to its hubs.
+        deliver_in_process(message)
+        return
+
+    async def publish() -> None:
+        try:
+            await layer.group_send_many(groups, message)
+        except REDIS_ERRORS:
+            # After Redis restarts, the first use of a pooled connection finds it dead
+            # (and drops it): once more on a fresh one. Still down, and it is raised.
+            await layer.group_send_many(groups, message)
+
+    _sender.get().run(publish())
 
 
 def send_failed(groups: str | Iterable[str], event_type: str, **context: Any) -> None:
@@ -165,7 +182,16 @@ def after_commit(send: Callable[[], None], groups: str | Iterable[str], event_ty
     transaction.on_commit(send_or_log)
 
 
-def broadcast(groups: str | Iterable[str], event_type: str, payload: dict[str, Any]) -> None:
-    """Send after the current transaction commits (see ``after_commit``)."""
+def broadcast(
+    groups: str | Iterable[str],
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    also_increment: Iterable[str] = (),
+) -> None:
+    """Send after the current transaction commits (see ``after_commit`` and ``send_now``)."""
     groups = [groups] if isinstance(groups, str) else list(groups)
-    after_commit(lambda: send_now(groups, event_type, payload), groups, event_type)
+    also_increment = list(also_increment)
+    after_commit(
+        lambda: send_now(groups, event_type, payload, also_increment=also_increment), groups, event_type
+    )

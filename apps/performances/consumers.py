@@ -56,23 +56,13 @@ class MapConsumer(SnapshotConsumer):
 
     async def connect(self) -> None:
         groups = await self.get_groups()
+        # Accepted either way: a refusal says why before closing, as a bare one tells an app nothing.
+        await self.accept()
         if not groups:
-            # Accept only to say why, then close: a bare refusal tells an app nothing.
-            await self.accept()
             await self.send_json({"type": "error", "detail": self.refusal})
             await self.close(code=4400)
             return
-        await self.join(groups)
-        await self.accept()
-        await self.send_snapshot()
-
-    async def join(self, groups: list[str]) -> None:
-        old = set(getattr(self, "joined", []))
-        for group in old - set(groups):
-            await self.channel_layer.group_discard(group, self.channel_name)
-        for group in set(groups) - old:
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.joined = groups
+        await self.start(groups)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -86,8 +76,13 @@ class MapConsumer(SnapshotConsumer):
             except ValueError as exc:
                 await self.send_json({"type": "error", "detail": str(exc)})
                 return
-            await self.join(groups)
-            await self.send_snapshot()
+            # Held meanwhile, so the new area's snapshot comes before its updates.
+            self.local.hold()
+            try:
+                await self.watch(groups)
+                await self.send_snapshot()
+            finally:
+                self.local.release()
             return
         await super().receive(text_data, bytes_data)
 
@@ -152,15 +147,17 @@ class PerformanceConsumer(SnapshotConsumer):
         if not groups:
             await self.close(code=4404)
             return
-        self.joined = groups
-        await self.channel_layer.group_add(groups[0], self.channel_name)
         await self.accept()
+        await self.start(groups)
+
+    async def started(self) -> None:
         # Counted before the snapshot, so a newcomer sees themselves among the viewers.
         await database_sync_to_async(self._announce)(+1)
-        await self.send_snapshot()
+        self.announced = True
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "joined", None):
+        if getattr(self, "announced", False):
+            self.announced = False
             await database_sync_to_async(self._announce)(-1)
         await super().disconnect(code)
 

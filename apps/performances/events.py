@@ -24,7 +24,8 @@ def performance_group(performance_id: int) -> str:
 
 
 def cells_of(performance: Performance) -> set[Cell]:
-    points = list(performance.stops.values_list("lat", "lng"))
+    # all(): the prefetched stops when there are (a position update reads them once).
+    points = [(stop.lat, stop.lng) for stop in performance.stops.all()]
     points.append((performance.position_lat, performance.position_lng))
     return cells_of_points(points)
 
@@ -51,9 +52,14 @@ def is_hidden(performance: Performance) -> bool:
 
 def _send(event_type: str, performance_id: int, cells: Iterable[Cell], payload: dict[str, Any]) -> None:
     cells = set(cells)
-    nearby.invalidate(cells)
     groups = [map_group(cell) for cell in sorted(cells)]
-    broadcast([*groups, performance_group(performance_id)], event_type, payload)
+    # The versions of the nearby answers touching these cells go up with the update's numbers.
+    broadcast(
+        [*groups, performance_group(performance_id)],
+        event_type,
+        payload,
+        also_increment=nearby.version_keys(cells),
+    )
 
 
 def _send_to_watchers(

@@ -12,7 +12,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from apps.accounts import services as accounts_services
@@ -458,6 +458,8 @@ def update_position(
             code="not_live",
             field="status",
         )
+    # Read once: the cells it leaves and enters, and the map's item, all need its stops.
+    prefetch_related_objects([performance], "stops")
     cells_before = events.cells_of(performance)
     interval = settings.POSITION_INTERVAL_SECONDS
     shortest_gap = timedelta(seconds=interval - settings.POSITION_EARLY_TOLERANCE_SECONDS)

@@ -39,11 +39,8 @@ class EventConsumer(SnapshotConsumer):
             await self.send_json({"type": "error", "detail": detail})
             await self.close(code=code)
             return
-        self.joined = groups
-        # Joined before the snapshot is read, so no change can fall between the two.
-        await self.channel_layer.group_add(groups[0], self.channel_name)
         await self.accept()
-        await self.send_snapshot()
+        await self.start(groups)
 
     async def snapshot(self) -> dict[str, Any]:
         return await database_sync_to_async(events.snapshot)(self.event_id)

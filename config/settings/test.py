@@ -37,7 +37,8 @@ if REDIS_URL:
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     _db = 1 + int(_worker or 0) % 15
     TEST_REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_db}"))
-    _prefix = f"encore-test-{os.getpid()}"
+    # A server process a test starts shares the test's prefix (TEST_KEY_PREFIX).
+    _prefix = os.environ.get("TEST_KEY_PREFIX") or f"encore-test-{os.getpid()}"
     CACHES["default"]["LOCATION"] = TEST_REDIS_URL
     CACHES["default"]["KEY_PREFIX"] = _prefix
     CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [{"address": TEST_REDIS_URL, "max_connections": 200}]

@@ -1,7 +1,8 @@
 // A WebSocket that reconnects with back-off and keeps state correct across drops.
-// The server sends a snapshot first (with `seq`, or `seqs` per group for sockets that
-// watch several groups), then deltas numbered per group. A gap, or a reconnect, asks for
-// a fresh snapshot instead of trusting what was missed.
+// The server sends a snapshot first (with its `group` and `seq`, or `seqs` per group for
+// sockets that watch several groups), then each update once, numbered in every group it was
+// sent to. A gap, a reconnect, or the server saying this socket fell behind, asks for a
+// fresh snapshot instead of trusting what was missed.
 (function () {
   "use strict";
 
@@ -39,21 +40,50 @@
   LiveSocket.prototype.receive = function (message) {
     if (message.type === "snapshot") {
       this.retry = 0;
-      // One-group sockets send `seq`; it counts for whichever group the deltas name.
-      this.seqs = message.seqs ? Object.assign({}, message.seqs) : { "*": message.seq };
+      this.seqs = {};
+      if (message.seqs) Object.assign(this.seqs, message.seqs);
+      else this.seqs[message.group || "*"] = message.seq;
       if (this.handlers.snapshot) this.handlers.snapshot(message);
       return;
     }
-    if (typeof message.seq === "number" && message.group && this.seqs) {
-      var last = message.group in this.seqs ? this.seqs[message.group] : this.seqs["*"];
-      if (typeof last === "number") {
-        if (message.seq <= last) return; // already in the snapshot
-        if (message.seq !== last + 1) { this.resync(); return; }
-      }
-      this.seqs[message.group] = message.seq;
+    if (message.type === "resync") {
+      // The server dropped updates this socket was too slow to take.
+      this.resync();
+      return;
     }
+    if (!this.check(message)) return;
     var handler = this.handlers[message.type];
     if (handler) handler(message);
+  };
+
+  // An update counts in each group it was sent to: `seqs` names them all, `group` and `seq`
+  // the one. Only the groups this socket watches matter. Returns whether to apply it.
+  LiveSocket.prototype.check = function (message) {
+    var numbers = message.seqs;
+    var single = !numbers;
+    if (single) {
+      if (typeof message.seq !== "number" || !message.group) return true;
+      numbers = {};
+      numbers[message.group] = message.seq;
+    }
+    if (!this.seqs) return true; // a snapshot is on its way and will replace what this shows
+    var seen = false;
+    var gap = false;
+    var group;
+    for (group in numbers) {
+      var last = group in this.seqs ? this.seqs[group] : single ? this.seqs["*"] : undefined;
+      if (typeof last !== "number") continue; // a group this socket does not watch
+      if (numbers[group] <= last) seen = true; // already in the snapshot
+      else if (numbers[group] !== last + 1) gap = true;
+    }
+    if (gap) {
+      this.resync();
+      return false;
+    }
+    for (group in numbers) {
+      if (group in this.seqs || single) this.seqs[group] = Math.max(this.seqs[group] || 0, numbers[group]);
+    }
+    return !seen;
   };
 
   LiveSocket.prototype.send = function (data) {

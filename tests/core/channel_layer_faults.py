@@ -1,26 +1,27 @@
-"""A channel layer that refuses every send, as one does just after Redis restarts."""
+"""Live updates that cannot be sent, as just after Redis restarts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from channels.layers import get_channel_layer
+
+from apps.core import realtime
 
 
 @pytest.fixture
 def refuse_sends(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
-    """Call it to make the layer's group_send raise ConnectionError from then on; it returns
-    the list of groups the layer was asked to reach."""
+    """Call it to make publishing a live update raise ConnectionError from then on; it returns
+    the list of groups updates were sent to."""
 
     def start() -> list[str]:
         attempts: list[str] = []
 
-        async def refuse(group: str, message: dict) -> None:
-            attempts.append(group)
+        def refuse(groups: list[str], message: dict) -> None:
+            attempts.extend(groups)
             raise ConnectionError("Connection refused")
 
-        monkeypatch.setattr(get_channel_layer(), "group_send", refuse)
+        monkeypatch.setattr(realtime, "_publish", refuse)
         return attempts
 
     return start

@@ -10,7 +10,7 @@ from apps.tips.events import performance_tipped
 from apps.tips.models import Tip
 from tests.factories import ArtistProfileFactory, UserFactory
 from tests.performances.helpers import route
-from tests.realtime import open_socket, receive
+from tests.realtime import open_socket, receive, seq_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,12 +51,12 @@ async def watch(performance, user) -> tuple:  # noqa: ANN001
     return socket, snapshot
 
 
-async def updates(socket, after_seq: int, quiet: float = 0.3) -> list[dict]:  # noqa: ANN001
+async def updates(socket, snapshot: dict, quiet: float = 0.3) -> list[dict]:  # noqa: ANN001
     """What arrives until the socket has been quiet for a while, less what its snapshot had."""
     messages = []
     while not await socket.receive_nothing(timeout=quiet):
         message = await receive(socket)
-        if message.get("seq", 0) > after_seq:
+        if (seq_in(message, snapshot["group"]) or 0) > snapshot["seq"]:
             messages.append(message)
     return messages
 
@@ -67,7 +67,7 @@ async def test_a_signed_in_fan_is_counted_among_the_viewers():
     first, snapshot = await watch(performance, first_fan)
     assert snapshot["viewers"] == 1
     second, _ = await watch(performance, second_fan)
-    joined = [m for m in await updates(first, snapshot["seq"]) if m["type"] == "performance.viewers"]
+    joined = [m for m in await updates(first, snapshot) if m["type"] == "performance.viewers"]
     assert [m["viewers"] for m in joined] == [2]
     await second.disconnect()
     await first.disconnect()
@@ -84,13 +84,14 @@ async def test_likes_moves_and_tips_reach_the_signed_in_fan_of_that_performance_
     await move(performance, 38.7145, -9.1390)
     await tip(performance)
 
-    received = await updates(socket, snapshot["seq"])
+    received = await updates(socket, snapshot)
     assert [m["type"] for m in received] == ["performance.liked", "performance.moved", "performance.tipped"]
-    assert [m["seq"] for m in received] == [snapshot["seq"] + 1, snapshot["seq"] + 2, snapshot["seq"] + 3]
+    group, seq = snapshot["group"], snapshot["seq"]
+    assert [seq_in(m, group) for m in received] == [seq + 1, seq + 2, seq + 3]
     liked, moved, tipped = received
     assert liked["performance"] == {"id": performance.pk, "like_count": 1}
     assert moved["performance"]["position"] == {"lat": 38.7145, "lng": -9.139}
     assert tipped["tip"] == {"amount": 500, "currency": "eur"}
-    assert await updates(other, other_snapshot["seq"]) == []
+    assert await updates(other, other_snapshot) == []
     await socket.disconnect()
     await other.disconnect()
