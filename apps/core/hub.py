@@ -25,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import types
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 import orjson
@@ -48,6 +49,25 @@ RESYNC_TEXT = orjson.dumps(
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+@types.coroutine
+def _resume(sending: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, None, None]:
+    """Finish a coroutine that was started by hand and is waiting on ``waiting``: what a task
+    would have done had it run the coroutine from the start."""
+    while True:
+        try:
+            yield waiting
+        except BaseException as exc:  # noqa: BLE001 - cancellation included, passed on inside
+            try:
+                waiting = sending.throw(exc)
+            except StopIteration:
+                return
+            continue
+        try:
+            waiting = sending.send(None)
+        except StopIteration:
+            return
+
+
 class LocalSocket:
     """One socket's side of the hub: the groups it watches and its bounded outgoing buffer."""
 
@@ -65,6 +85,9 @@ class LocalSocket:
     def push(self, text: str) -> None:
         if self.closed:
             return
+        if self.writer is None and not self.held and not self.buffer:
+            self._write_now(text)
+            return
         if len(self.buffer) >= self.limit:
             # What it holds is already stale: the client gets one message saying so.
             self.buffer.clear()
@@ -81,20 +104,40 @@ class LocalSocket:
         self.held = False
         self._start_writing()
 
+    def _write_now(self, text: str) -> None:
+        # The server's send only waits when the connection is paused (the client reads slower
+        # than it is written to), so it is driven here, in the fan-out, with no task of its
+        # own: almost every write completes at once. One that waits is finished by a task, and
+        # what arrives meanwhile queues behind it.
+        sending = self.send({"type": "websocket.send", "text": text})
+        try:
+            waiting = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - the client went away: its disconnect follows
+            self._gone()
+            return
+        self.writer = asyncio.get_running_loop().create_task(self._write(_resume(sending, waiting)))
+
     def _start_writing(self) -> None:
-        # The writer exists only while there is something to write: idle sockets cost no task.
+        # A writer exists only while there is a backlog: idle sockets cost no task.
         if self.writer is None and self.buffer and not self.held and not self.closed:
             self.writer = asyncio.get_running_loop().create_task(self._write())
 
-    async def _write(self) -> None:
+    async def _write(self, unfinished: Awaitable[None] | None = None) -> None:
         try:
+            if unfinished is not None:
+                await unfinished
             while self.buffer and not self.closed:
                 await self.send({"type": "websocket.send", "text": self.buffer.popleft()})
-        except Exception:  # noqa: BLE001 - the client went away mid-write: disconnect follows
-            self.closed = True
-            self.buffer.clear()
+        except Exception:  # noqa: BLE001 - the client went away mid-write: its disconnect follows
+            self._gone()
         finally:
             self.writer = None
+
+    def _gone(self) -> None:
+        self.closed = True
+        self.buffer.clear()
 
     def close(self) -> None:
         self.closed = True
