@@ -83,9 +83,9 @@ test: lint
 	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -m "not browser" -n 2
+	$(BIN)/pytest -m "not browser" -n 2 --durations=15
 	# Browser tests get their own call; exit 5 (none selected) is not a failure.
-	$(BIN)/pytest -m browser -p no:xdist || [ $$? -eq 5 ]
+	$(BIN)/pytest -m browser -p no:xdist --durations=5 || [ $$? -eq 5 ]
 
 # Quick loop while working: no lint, no browser.
 test-fast: $(VENV)/.installed-dev

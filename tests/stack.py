@@ -14,7 +14,8 @@ or, for a stack of one's own (other settings, fewer workers)::
     with running_stack(env={"API_THROTTLE_ANON": "5/min"}, web_concurrency=1) as stack: ...
 
 The stack (``config.stack.Stack``) runs on a database of its own, created for it on the
-PostgreSQL server of ``DATABASE_URL`` and dropped afterwards, and on a private
+PostgreSQL server of ``DATABASE_URL`` and dropped afterwards (a copy of a template database
+migrated once per set of migrations, so each stack's release finds nothing left to migrate), and on a private
 ``redis-server`` on a free port (the :class:`PrivateRedis` in ``stack.redis``), so a test may
 stop, restart or flush either without disturbing anything else. Through it:
 
@@ -32,8 +33,12 @@ Tests are skipped, saying why, without PostgreSQL (``DATABASE_URL``) or ``redis-
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +48,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from config.stack import Stack, StackError, drop_database, nginx_binary
+from config.stack import ROOT, Stack, StackError, drop_database, nginx_binary
 from tests.private_servers import PrivateRedis
 
 __all__ = ["PrivateRedis", "Stack", "live_stack", "running_stack", "shell", "sign_in"]
@@ -56,6 +61,55 @@ def _server_url(database: str) -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{database}"
+
+
+# Held while the template is made or copied: xdist's workers start stacks side by side, and
+# PostgreSQL copies a template only while nobody else is connected to it.
+_TEMPLATE_LOCK = 0x656E636F7265  # "encore"
+
+
+def _migrations_fingerprint() -> str:
+    from django.db.migrations.loader import MigrationLoader
+
+    digest = hashlib.blake2b(digest_size=6)
+    for app, name in sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations):
+        digest.update(f"{app}.{name};".encode())
+    for path in sorted(ROOT.glob("apps/*/migrations/*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _migrated_database() -> str:
+    """The URL of a new database with every migration applied, copied from a template."""
+    import psycopg
+
+    template = f"encore_stack_template_{_migrations_fingerprint()}"
+    name = f"encore_stack_{secrets.token_hex(4)}"
+    with psycopg.connect(_server_url("postgres"), autocommit=True, connect_timeout=5) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+        try:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+                building = f"{template}_building"
+                conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{building}"')
+                env = {
+                    **os.environ,
+                    "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                    "DATABASE_URL": _server_url(building),
+                }
+                subprocess.run(  # noqa: S603
+                    [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    timeout=600,
+                )
+                # Named only once whole, so a failed migrate leaves no half-made template.
+                conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])
+    return _server_url(name)
 
 
 @contextlib.contextmanager
@@ -84,7 +138,7 @@ def running_stack(
     elif proxy and nginx_binary() is None:
         pytest.skip("needs nginx (apt-get install -y --no-install-recommends nginx)")
     workdir = Path(tempfile.mkdtemp(prefix="encore-test-stack-"))
-    database_url = database_url or _server_url(f"encore_stack_{secrets.token_hex(4)}")
+    database_url = database_url or _migrated_database()
     own_redis = redis is None
     if own_redis:
         if shutil.which("redis-server") is None:
