@@ -159,11 +159,12 @@ def seed(performers: int, rng: random.Random) -> list[dict]:
 
 
 def views(sockets: int, rng: random.Random) -> list[tuple[float, float, float]]:
-    """(lat, lng, radius_km) of each map socket's view."""
+    """(lat, lng, radius_km) of each map socket's view, rounded as its URL gives them (the
+    cells the bench expects a socket to watch are those of the view the server is sent)."""
     return [
         (
-            CENTRE[0] + rng.uniform(-CITY_SPREAD[0], CITY_SPREAD[0]),
-            CENTRE[1] + rng.uniform(-CITY_SPREAD[1], CITY_SPREAD[1]),
+            round(CENTRE[0] + rng.uniform(-CITY_SPREAD[0], CITY_SPREAD[0]), 6),
+            round(CENTRE[1] + rng.uniform(-CITY_SPREAD[1], CITY_SPREAD[1]), 6),
             rng.choice((1.0, 1.5, 2.0)),
         )
         for _ in range(sockets)
@@ -357,6 +358,8 @@ class Tally:
     owed: int
     delivered: int
     received: int  # messages about the moves, on any socket
+    again: int  # second and later copies of a move on a socket it was owed to
+    stray: int  # messages about a move on a socket it was not owed to
     to_last: list[float]  # ms from sending to the last owed socket, moves delivered everywhere
     to_first: list[float]
     cpu_seconds: float
@@ -381,7 +384,11 @@ def tally(moves: list[Move], open_: set[int], cpu_seconds: float) -> Tally:
     ]
     to_first = [(min(move.arrivals.values()) - move.sent_at) * 1000 for move in moves if move.arrivals]
     received = sum(sum(move.received.values()) for move in moves)
-    return Tally(owed, delivered, received, to_last, to_first, cpu_seconds)
+    again = sum(
+        max(times - 1, 0) for move in moves for n, times in move.received.items() if n in move.expected
+    )
+    stray = sum(times for move in moves for n, times in move.received.items() if n not in move.expected)
+    return Tally(owed, delivered, received, again, stray, to_last, to_first, cpu_seconds)
 
 
 def floor_plan(accepted: list[Move], open_: set[int]) -> list[tuple[float, Move]]:
@@ -566,7 +573,8 @@ def main() -> int:
         fraction = run.delivered / run.owed if run.owed else float("nan")
         out.write(
             f"| {label} | **{fraction:.4f}** ({run.delivered:,} of {run.owed:,}) |"
-            f" **{run.duplicates:,}** ({run.received:,} received) | {percentile(run.to_last, 50):.0f} ms |"
+            f" **{run.duplicates:,}** ({run.received:,} received; {run.again:,} second copies,"
+            f" {run.stray:,} to sockets not owed the move) | {percentile(run.to_last, 50):.0f} ms |"
             f" **{percentile(run.to_last, 95):.0f} ms** | {percentile(run.to_last, 99):.0f} ms |"
             f" {percentile(run.to_first, 50):.0f} ms | {run.cpu_seconds / seconds:.2f} cores |"
             f" **{run.cpu_per_delivery_us:.0f} µs** |\n"
