@@ -23,6 +23,8 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
     """
 
     channel_layer_alias = NO_CHANNEL_LAYER
+    # The close code for a socket that may not (or no longer) watch what it asked for.
+    refusal_code = 4403
 
     @abstractmethod
     async def get_groups(self) -> list[str]:
@@ -35,7 +37,7 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
     async def connect(self) -> None:
         groups = await self.get_groups()
         if not groups:
-            await self.close(code=4403)
+            await self.close(code=self.refusal_code)
             return
         await self.accept()
         await self.start(groups)
@@ -58,8 +60,14 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
         between the two."""
         if getattr(self, "local", None) is None:
             self.local = LocalSocket(self.base_send)  # held until released after the snapshot
+            self.local.on_recheck = self.recheck
         self.joined = groups
         await hub().watch(self.local, groups)
+
+    async def recheck(self) -> None:
+        """Close the socket if it may no longer watch its groups (say, its performance was hidden)."""
+        if set(self.joined) - set(await self.get_groups()):
+            await self.close(code=self.refusal_code)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "counted", False):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 import types
 from collections import deque
@@ -78,6 +79,9 @@ class LocalSocket:
         self.buffer: deque[str] = deque()
         self.writer: asyncio.Task[None] | None = None
         self.closed = False
+        # Asks the socket whether it may still watch its groups (apps.core.realtime.ask_to_recheck).
+        self.on_recheck: Callable[[], Awaitable[None]] | None = None
+        self.rechecking: asyncio.Task[None] | None = None
         # Held while its snapshot is being read and sent: what arrives meanwhile waits, so the
         # snapshot is the first thing the client gets.
         self.held = True
@@ -96,6 +100,18 @@ class LocalSocket:
         else:
             self.buffer.append(text)
         self._start_writing()
+
+    def recheck(self) -> None:
+        if self.on_recheck is not None and self.rechecking is None and not self.closed:
+            self.rechecking = asyncio.get_running_loop().create_task(self._recheck(self.on_recheck))
+
+    async def _recheck(self, check: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await check()
+        except Exception:  # noqa: BLE001 - a failed check leaves the socket as it was
+            logger.exception("socket_recheck_failed")
+        finally:
+            self.rechecking = None
 
     def hold(self) -> None:
         self.held = True
@@ -233,6 +249,10 @@ class Hub:
             sockets: Iterable[LocalSocket] = list(self.members.get(groups[0], ()))
         else:
             sockets = set().union(*(self.members.get(group, ()) for group in groups))
+        if message["type"] == "recheck":
+            for socket in sockets:
+                socket.recheck()
+            return
         text = message["text"]
         for socket in sockets:
             socket.push(text)
@@ -269,6 +289,8 @@ def deliver_in_process(message: dict[str, Any]) -> None:
         if each.loop is running:
             each.deliver(message)
         else:
+            # In a context of its own, not the sender's: a sender inside sync_to_async would
+            # otherwise pass on its thread's marks, and a socket's recheck could not use it.
             # RuntimeError: that loop closed meanwhile, and nobody is listening there.
             with contextlib.suppress(RuntimeError):
-                each.loop.call_soon_threadsafe(each.deliver, message)
+                each.loop.call_soon_threadsafe(each.deliver, message, context=contextvars.Context())

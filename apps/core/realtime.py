@@ -182,6 +182,15 @@ def after_commit(send: Callable[[], None], groups: str | Iterable[str], event_ty
     transaction.on_commit(send_or_log)
 
 
+def ask_to_recheck(groups: Iterable[str]) -> None:
+    """After commit, have every socket watching these groups check again that it may (say, a
+    performance was hidden); one that may not is closed."""
+    groups = list(groups)
+    if groups:
+        message = {"type": "recheck", "id": secrets.token_hex(8), "groups": groups}
+        after_commit(lambda: _publish(groups, message), groups, "recheck")
+
+
 def broadcast(
     groups: str | Iterable[str],
     event_type: str,

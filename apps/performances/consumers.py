@@ -86,6 +86,9 @@ class MapConsumer(SnapshotConsumer):
             return
         await super().receive(text_data, bytes_data)
 
+    async def recheck(self) -> None:
+        """Anyone may watch any part of the map: nothing to check again."""
+
     async def snapshot(self) -> dict[str, Any]:
         return await database_sync_to_async(self._snapshot)()
 
@@ -131,6 +134,8 @@ def viewers(performance_id: int) -> int:
 class PerformanceConsumer(SnapshotConsumer):
     """`/ws/performances/<id>/`: viewer count, likes and position of one performance."""
 
+    refusal_code = 4404
+
     async def get_groups(self) -> list[str]:
         self.performance_id = int(self.scope["url_route"]["kwargs"]["pk"])
         visible = await database_sync_to_async(self._visible)()
@@ -141,14 +146,6 @@ class PerformanceConsumer(SnapshotConsumer):
         # check runs on the database thread, not just the final exists().
         user = self.scope.get("user")
         return Performance.objects.visible_to(user).filter(pk=self.performance_id).exists()
-
-    async def connect(self) -> None:
-        groups = await self.get_groups()
-        if not groups:
-            await self.close(code=4404)
-            return
-        await self.accept()
-        await self.start(groups)
 
     async def started(self) -> None:
         # Counted before the snapshot, so a newcomer sees themselves among the viewers.

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from apps.core import background
-from apps.core.realtime import broadcast
+from apps.core.realtime import ask_to_recheck, broadcast
 
 from . import nearby, payloads
 from .cells import Cell, cells_of_points, map_group
@@ -81,6 +81,11 @@ def performance_changed(performance: Performance, event_type: str, extra_cells: 
 def performance_removed(performance_id: int, cells: Iterable[Cell]) -> None:
     """``performance.removed``: a scheduled plan deleted by its artist, or hidden by a curator."""
     _send("performance.removed", performance_id, cells, {"performance": {"id": performance_id}})
+
+
+def performances_hidden(performance_ids: Iterable[int]) -> None:
+    """Sockets open on these performances' pages check again who may watch: a fan's closes."""
+    ask_to_recheck([performance_group(pk) for pk in performance_ids])
 
 
 def performance_liked(performance: Performance) -> None:

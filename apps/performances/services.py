@@ -565,6 +565,8 @@ def set_hidden(performance: Performance, hidden: bool) -> Performance:
     performance.hidden = hidden
     performance.save(update_fields=["hidden"])
     _tell_map(_on_map([performance]), shown=not hidden)
+    if hidden:
+        events.performances_hidden([performance.pk])
     return performance
 
 
@@ -575,4 +577,6 @@ def set_artist_hidden(artist: ArtistProfile, hidden: bool) -> ArtistProfile:
         Performance.objects.of_artist(artist).active().filter(hidden=False).select_related("artist")
     )
     _tell_map(showing, shown=not hidden)
+    if hidden:
+        events.performances_hidden(Performance.objects.of_artist(artist).values_list("pk", flat=True))
     return artist

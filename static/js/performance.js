@@ -68,6 +68,8 @@
       "performance.ended": function (m) {
         setStatus(m.performance.status, m.performance.status === "cancelled" ? "Cancelled" : "Completed");
       },
+      // Hidden meanwhile: the page stays as it was, but says it no longer follows the show.
+      refused: function () { setStatus("unavailable", "No longer available"); },
     });
   });
 })();

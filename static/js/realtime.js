@@ -25,6 +25,12 @@
     this.ws.onmessage = function (event) { self.receive(JSON.parse(event.data)); };
     this.ws.onclose = function (event) {
       if (self.closed) return;
+      // 4400-4499: refused for good (a bad area, or a page this visitor may no longer see,
+      // such as a performance hidden meanwhile); trying again would be refused again.
+      if (event.code >= 4400 && event.code < 4500) {
+        if (self.handlers.refused) self.handlers.refused(event);
+        return;
+      }
       // Back off up to 30 s, with jitter so a restarted server is not stampeded. 1013 ("try
       // again later": Redis or the database is down) comes right after the socket opened, so
       // only a snapshot, not the opening, starts the back-off over. The server refuses those

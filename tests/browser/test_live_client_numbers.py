@@ -104,3 +104,35 @@ def test_the_server_saying_the_socket_fell_behind_asks_for_a_snapshot(open_page)
         ],
     )
     assert result == {"applied": [], "sent": ["resync"]}
+
+
+REFUSED = """
+async (code) => {
+  let opened = 0;
+  class StandIn {
+    constructor() { opened += 1; this.readyState = 1; }
+    send() {}
+    close() {}
+  }
+  StandIn.OPEN = 1;
+  const real = window.WebSocket;
+  window.WebSocket = StandIn;
+  let refused = null;
+  const live = new window.Encore.LiveSocket("/ws/anything/", {refused: (event) => { refused = event.code; }});
+  live.ws.onclose({code: code});
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  window.WebSocket = real;
+  live.closed = true;
+  return {opened: opened, refused: refused};
+}
+"""
+
+
+def test_a_socket_refused_for_good_is_not_opened_again(open_page):
+    page = open_page("/")
+    assert page.evaluate(REFUSED, 4404) == {"opened": 1, "refused": 4404}
+
+
+def test_a_socket_dropped_otherwise_is_opened_again(open_page):
+    page = open_page("/")
+    assert page.evaluate(REFUSED, 1006) == {"opened": 2, "refused": None}
