@@ -25,9 +25,11 @@ def increment(key: str, delta: int = 1, *, timeout: int | None = None, start: in
     return start + delta if value is None else value
 
 
-def _redis() -> Any:
+def redis_client() -> Any:
+    """The raw Redis client behind the default cache, or None for other backends."""
     client = getattr(cache, "client", None)
-    return client.get_client(write=True) if hasattr(client, "get_client") else None
+    get_client = getattr(client, "get_client", None)
+    return get_client(write=True) if get_client is not None else None
 
 
 def increment_many(starts: dict[str, int]) -> dict[str, int]:
@@ -36,7 +38,7 @@ def increment_many(starts: dict[str, int]) -> dict[str, int]:
     On Redis this is one round trip, and one transaction: a reader of several of these
     counters at once (``cache.get_many``) sees all of them incremented or none.
     """
-    redis = _redis()
+    redis = redis_client()
     if redis is None:
         return {key: increment(key, start=start) for key, start in starts.items()}
     made = [cache.make_and_validate_key(key) for key in starts]

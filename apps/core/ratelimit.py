@@ -15,19 +15,12 @@ import time
 from django.core.cache import cache
 
 from . import outage
-from .counters import increment
-
-
-def _redis_client():  # noqa: ANN202
-    """The raw Redis client behind the default cache, or None for other backends."""
-    client = getattr(cache, "client", None)
-    get_client = getattr(client, "get_client", None)
-    return get_client(write=True) if get_client is not None else None
+from .counters import increment, redis_client
 
 
 def _counts(current_key: str, previous_key: str, window: int) -> tuple[int, int]:
     """Count one request in the current window; return (current, previous) counts."""
-    redis = _redis_client()
+    redis = redis_client()
     if redis is not None:
         current_key, previous_key = cache.make_key(current_key), cache.make_key(previous_key)
         pipe = redis.pipeline(transaction=False)
@@ -50,17 +43,37 @@ def hit(name: str, limit: int, window: int, *, now: float | None = None) -> floa
         return _hit(name, limit, window, now)
 
 
+def waiting(name: str, limit: int, window: int, *, now: float | None = None) -> float | None:
+    """The seconds to wait before `name` may count another request (None: it may now),
+    without counting one. Raises outage.Unavailable while Redis is unreachable."""
+    now = time.time() if now is None else now
+    number = int(now // window)
+    into = now - number * window
+    keys = [f"ratelimit:{name}:{number}", f"ratelimit:{name}:{number - 1}"]
+    with outage.requires_redis():
+        found = cache.get_many(keys)
+    current, previous = (int(found.get(key) or 0) for key in keys)
+    return _wait(current + 1, previous, limit, window, into)
+
+
 def _hit(name: str, limit: int, window: int, now: float | None) -> float | None:
     now = time.time() if now is None else now
     number = int(now // window)
     into = now - number * window
     current_key = f"ratelimit:{name}:{number}"
     current, previous = _counts(current_key, f"ratelimit:{name}:{number - 1}", window)
+    wait = _wait(current, previous, limit, window, into)
+    if wait is not None:
+        with contextlib.suppress(ValueError):  # the key expired meanwhile
+            cache.decr(current_key)
+    return wait
+
+
+def _wait(current: int, previous: int, limit: int, window: int, into: float) -> float | None:
+    """With `current` requests in this window (the one asked about included), the wait."""
     overlap = (window - into) / window
     if previous * overlap + current <= limit:
         return None
-    with contextlib.suppress(ValueError):  # the key expired meanwhile
-        cache.decr(current_key)
     if current > limit:
         # Full in this window alone: it frees up as this window ends.
         return max(window - into, 1.0)

@@ -18,6 +18,11 @@ EVENT_GUEST_MAX_AGE_SECONDS = 12 * 60 * 60
 # guests, so the cap per address is generous.
 EVENT_VOTES_PER_NETWORK_PER_MINUTE = env.positive_int("EVENT_VOTES_PER_NETWORK_PER_MINUTE", 600)
 
+# Typed join codes (apps.venues.services.event_for_join_code) that no screen shows, per address
+# per ten minutes. Six characters that change every few minutes cannot be guessed at this
+# rate, while a room of guests mistyping behind one address stays well under it.
+EVENT_JOIN_CODE_MISSES_PER_NETWORK = env.positive_int("EVENT_JOIN_CODE_MISSES_PER_NETWORK", 60)
+
 # Queue snapshots (apps.venues.events) go out at most this often per event, however fast
 # votes arrive.
 EVENT_QUEUE_COALESCE_SECONDS = env.float("EVENT_QUEUE_COALESCE_SECONDS", default=0.1)

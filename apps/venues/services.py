@@ -102,8 +102,31 @@ def _join_code(event: Event, window: int) -> str:
     return "".join(letters)
 
 
-def event_for_join_code(code: str, *, now: datetime | None = None) -> Event | None:
-    """The open event whose screen shows this code now (or did until the last turn), if any."""
+JOIN_CODE_WINDOW_SECONDS = 600
+
+
+def event_for_join_code(code: str, *, network: str = "", now: datetime | None = None) -> Event | None:
+    """The open event whose screen shows this code now (or did until the last turn), if any.
+
+    A network that typed too many codes no screen showed is refused (RateLimited) before its
+    code is looked at, so a guesser cannot tell a right guess from a refusal.
+    """
+    name = f"venues:join-code-misses:{network}"
+    limit, window = settings.EVENT_JOIN_CODE_MISSES_PER_NETWORK, JOIN_CODE_WINDOW_SECONDS
+    if network and (wait := ratelimit.waiting(name, limit, window)) is not None:
+        minutes = math.ceil(wait / 60)
+        raise RateLimited(
+            f"Too many codes no screen shows were typed from this network; try again in {minutes} min.",
+            retry_after=math.ceil(wait),
+            code="join_code_misses",
+        )
+    event = _event_showing(code, now)
+    if event is None and network:
+        ratelimit.hit(name, limit, window)
+    return event
+
+
+def _event_showing(code: str, now: datetime | None) -> Event | None:
     code = code.strip().lower()
     if len(code) != JOIN_CODE_LENGTH:
         return None

@@ -159,7 +159,13 @@ def event_join(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def join_by_code(request: HtmxHttpRequest, code: str) -> HttpResponse:
     # /j/?code=... is the "type it again" form's way in.
     code = request.GET.get("code", code)[:20]
-    event = services.event_for_join_code(code)
+    try:
+        event = services.event_for_join_code(code, network=client_address(request))
+    except RateLimited as exc:
+        context = {"code": code, "refusal": exc.message}
+        response = render(request, "venues/join_code_unknown.html", context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if event is None:
         return render(request, "venues/join_code_unknown.html", {"code": code}, status=404)
     # The code proves what a scan proves: the join page takes it from here, with a fresh token.

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.curation.models import Collection, CollectionItem, CollectionStatus
 from apps.venues import services as venues
+from apps.venues.models import EventStatus
 from tests.factories import (
     PASSWORD,
     ArtistProfileFactory,
@@ -151,6 +153,20 @@ def test_a_web_sign_in_is_a_503_page_with_retry_after(redis_server, world):
     assert int(response["Retry-After"]) > 0
     assert response["Content-Type"].startswith("text/html")
     assert b"Signing in is paused" in response.content
+
+
+def test_a_typed_join_code_is_a_503_page_while_its_guessing_limit_is_away(redis_server, world):
+    redis_server.stop()
+    response = _browser().get("/j/abcdef")
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert response["Content-Type"].startswith("text/html")
+
+    event = world["event"]
+    event.status, event.opened_at = EventStatus.ACTIVE, timezone.now()
+    event.save()
+    scanned = _browser().get(f"/events/{event.pk}/join/?token={venues.qr_token(event)}", follow=True)
+    assert scanned.status_code == 200, "scanning the screen's QR code still joins"
 
 
 def test_signing_out_waits_for_redis_so_the_session_cannot_come_back(redis_server, world):
