@@ -49,8 +49,17 @@ class Performance(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        # Nearby leaves hidden performances out by this tiny index (see querysets._nearest_sql).
-        indexes = [models.Index(fields=["id"], condition=Q(hidden=True), name="performance_hidden")]
+        indexes = [
+            # Nearby leaves hidden performances out by this tiny index (see querysets._nearest_sql).
+            models.Index(fields=["id"], condition=Q(hidden=True), name="performance_hidden"),
+            # Live performers sharing their position, few at any time: nearby finds them here
+            # (querysets._nearest_sql and live_near) instead of reading every live performance.
+            models.Index(
+                fields=["position_lat", "position_lng", "id"],
+                condition=Q(status="live", position_lat__isnull=False),
+                name="performance_shared_position",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["artist"], condition=Q(status="live"), name="one_live_performance_per_artist"
