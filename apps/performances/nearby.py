@@ -19,12 +19,10 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db import transaction
 from django.utils import timezone
 
 from apps.core import outage
 from apps.core.api.query import structured
-from apps.core.counters import increment
 from apps.places.models import Area, Genre
 
 from . import payloads
@@ -44,7 +42,9 @@ LIVE_WHEN = ("now", "today")
 # hundred performances, in the bench's city of a million stops.
 FIRST_RADIUS_M = {"today": 1000, "upcoming": 250}
 MIN_RADIUS_KM = 0.05
-DEFAULT_RADIUS_KM = 2
+# What nearby answers without a radius_km; a signed-in fan's map starts from their own
+# radius instead (settings.DEFAULT_RADIUS_KM is its default).
+NEARBY_RADIUS_KM = 2
 PARAMETERS = ("lat", "lng", "radius_km", "when", "genre", "area")
 
 
@@ -106,7 +106,7 @@ class NearbyQuery:
 
         lat = number("lat", -90, 90)
         lng = number("lng", -180, 180)
-        radius_km = number("radius_km", MIN_RADIUS_KM, settings.MAX_RADIUS_KM, DEFAULT_RADIUS_KM)
+        radius_km = number("radius_km", MIN_RADIUS_KM, settings.MAX_RADIUS_KM, NEARBY_RADIUS_KM)
         # Left out is "now"; present but empty is a mistake.
         when = params.get("when", "now")
         if when not in WHEN:
@@ -122,19 +122,9 @@ def _version_key(cell: Cell) -> str:
 
 
 def version_keys(cells: Iterable[Cell]) -> list[str]:
-    """The counters whose increment retires cached answers touching these cells."""
+    """The counters whose increment retires cached answers touching these cells (a change's
+    live update increments them: apps.performances.events)."""
     return [_version_key(cell) for cell in cells]
-
-
-def invalidate(cells: Iterable[Cell]) -> None:
-    """Retire cached answers touching these cells, once the change is committed."""
-    keys = version_keys(cells)
-
-    def bump() -> None:
-        for key in keys:
-            increment(key)
-
-    transaction.on_commit(bump)
 
 
 def find(query: NearbyQuery, now: datetime | None = None) -> list[dict]:

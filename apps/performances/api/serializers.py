@@ -11,7 +11,7 @@ from apps.places.models import Area, Genre
 
 from .. import payloads
 from ..models import Performance, PerformanceStatus, Stop
-from ..nearby import DEFAULT_RADIUS_KM, MIN_RADIUS_KM, WHEN
+from ..nearby import MIN_RADIUS_KM, NEARBY_RADIUS_KM, WHEN
 from ..services import DESCRIPTION_MAX, MAX_STOPS, PLACE_MAX, TITLE_MAX
 
 
@@ -115,7 +115,7 @@ class NearbyQuerySerializer(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
     radius_km = serializers.FloatField(
-        min_value=MIN_RADIUS_KM, max_value=settings.MAX_RADIUS_KM, default=DEFAULT_RADIUS_KM
+        min_value=MIN_RADIUS_KM, max_value=settings.MAX_RADIUS_KM, default=NEARBY_RADIUS_KM
     )
     when = serializers.ChoiceField(choices=WHEN, default="now")
     genre = serializers.SlugField(required=False, allow_blank=True, max_length=50)
