@@ -181,7 +181,7 @@ class Hub:
         """Make ``groups`` the groups ``socket`` watches; returns once each is subscribed."""
         groups = set(groups)
         for group in socket.groups - groups:
-            self.members[group].discard(socket)
+            self.members.get(group, set()).discard(socket)
         for group in groups - socket.groups:
             self.members.setdefault(group, set()).add(socket)
         changed = socket.groups ^ groups

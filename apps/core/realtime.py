@@ -97,9 +97,9 @@ def next_seq(group: str) -> int:
 
 
 def layer_in_process() -> bool:
-    """Whether the channel layer lives in this process (the embedded default, tests): its
-    queues belong to the sockets' event loop, which a request reaches and a thread of its
-    own does not."""
+    """Whether live updates stay in this process (the embedded default, tests: the in-memory
+    layer), where a sender hands them to the sockets' hubs directly, rather than through Redis
+    to other processes."""
     return isinstance(get_channel_layer(), InMemoryChannelLayer)
 
 
