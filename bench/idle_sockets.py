@@ -25,14 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import io
 import os
 import random
 import resource
-import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -403,10 +400,6 @@ def report(args: argparse.Namespace, outcome: Outcome) -> tuple[str, bool]:
     return out.getvalue(), ok
 
 
-def on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(f"stopped by signal {signum}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--idle", type=int, default=10_000, choices=range(0, 15_001), metavar="0..15000")
@@ -428,25 +421,7 @@ def main() -> int:
     if hard < args.idle // 2 + args.sockets + 1000:
         print(f"the open-file limit is {hard}: too few for {args.idle:,} sockets over two ws workers")
         return 2
-    signal.signal(signal.SIGTERM, on_sigterm)
-
-    logdir = Path(tempfile.mkdtemp(prefix="encore-bench-idle-"))
-    try:
-        outcome = run(args, logdir)
-    except common.BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        with contextlib.suppress(Exception), common.pg_connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        with contextlib.suppress(Exception):
-            common.clean_redis()
-
-    text, ok = report(args, outcome)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
-    print(text)
-    return 0 if ok else 1
+    return jukebox.run_and_report(args, "idle", DB, RESULTS, run, report)
 
 
 if __name__ == "__main__":

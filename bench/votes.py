@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -779,9 +780,21 @@ def main() -> int:
     if not (common.reachable(common.PG_PORT) and common.redis_answers()):
         print("PostgreSQL and Redis must answer on 127.0.0.1:5432 and :6379")
         return 2
-    signal.signal(signal.SIGTERM, on_sigterm)
+    return run_and_report(args, "votes", DB, RESULTS, run, report)
 
-    logdir = Path(tempfile.mkdtemp(prefix="encore-bench-votes-"))
+
+def run_and_report(
+    args: argparse.Namespace,
+    name: str,
+    database: str,
+    results: Path,
+    run: Callable[[argparse.Namespace, Path], Any],
+    report: Callable[[argparse.Namespace, Any], tuple[str, bool]],
+) -> int:
+    """Run a bench, drop its database and Redis keys whatever happens, then print its report
+    and keep it in ``results``; the exit status says whether its checks held."""
+    signal.signal(signal.SIGTERM, on_sigterm)
+    logdir = Path(tempfile.mkdtemp(prefix=f"encore-bench-{name}-"))
     try:
         outcome = run(args, logdir)
     except common.BenchError as exc:
@@ -789,13 +802,13 @@ def main() -> int:
         return 1
     finally:
         with contextlib.suppress(Exception), common.pg_connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         with contextlib.suppress(Exception):
             common.clean_redis()
 
     text, ok = report(args, outcome)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(text)
     print(text)
     return 0 if ok else 1
 
