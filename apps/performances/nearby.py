@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from apps.core import outage
 from apps.core.api.query import structured
+from apps.core.counters import redis_client
 from apps.places.models import Area, Genre
 
 from . import payloads
@@ -243,18 +244,18 @@ def _read(key: str, keys: list[str]) -> tuple[tuple | None, list[int]]:
     as the cache answers then (apps.core.cache).
     """
     backend = caches["default"]  # `cache` would look it up again for every attribute
-    client = getattr(backend, "client", None)
-    if not hasattr(client, "get_client"):
+    redis = redis_client()
+    if redis is None:
         found = backend.get_many([key, *keys])
         return found.get(key), [found.get(version_key, 0) for version_key in keys]
     make, prefix, version = backend.key_func, backend.key_prefix, backend.version
     try:
-        values = client.get_client(write=False).mget([make(name, prefix, version) for name in (key, *keys)])
+        values = redis.mget([make(name, prefix, version) for name in (key, *keys)])
     except outage.REDIS_ERRORS:
         if outage.redis_required():
             raise
         return None, [0] * len(keys)
-    cached = None if values[0] is None else client.decode(values[0])
+    cached = None if values[0] is None else backend.client.decode(values[0])
     # Counters are stored as plain numbers (apps.core.counters).
     return cached, [0 if value is None else int(value) for value in values[1:]]
 
