@@ -93,6 +93,8 @@ def nearby_index(name: str, condition: Q) -> models.Index:
         "id",
         name=name,
         condition=condition,
+        # What an answer shows of its stops, so nearby reads nothing of them but the index.
+        include=["place_name", "area"],
     )
 
 

@@ -162,12 +162,13 @@ class StopQuerySet(models.QuerySet):
 
         Hand-written SQL because this is nearby's hot path: building the same query
         through the ORM took longer than running it. The nearest `candidates` stops are
-        ranked from the index alone (see Stop's indexes); only the winners touch the table.
+        ranked from the index alone (see Stop's indexes), which also holds what an answer
+        shows of a stop; only the winners' performances and artists are read from tables.
         Live performances with a position are left to live_near.
         """
         connection = connections[self.db]
         sql, params = _nearest_sql(connection, lat, lng, radius_m, time_slices(when, now), genre_id, area_id)
-        return _rows(connection, sql, [*params, candidates, radius_m, limit])
+        return _rows(connection, sql, [*params, candidates, nearness_within(radius_m), limit])
 
     def live_near(
         self,
@@ -336,17 +337,28 @@ def _rows(connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:  # n
     return rows
 
 
-def _distance_sql(connection, lat: float, lng: float) -> tuple[str, list[float]]:  # noqa: ANN001
-    """The great-circle (haversine) distance in metres from the point to the stop's lat/lng,
-    as SQL; geo.haversine is the same formula in Python. Rounding can take the haversine
-    term past 1, out of ASIN's domain: it is capped with LEAST on PostgreSQL and the
-    two-argument MIN on SQLite (a CASE would compute the term twice)."""
-    a = (
-        "POWER(SIN(RADIANS(lat - %s) / 2), 2)"
-        " + COS(RADIANS(%s)) * COS(RADIANS(lat)) * POWER(SIN(RADIANS(lng - %s) / 2), 2)"
-    )
+def _nearness_sql(lat: float, lng: float) -> tuple[str, list[float]]:
+    """The haversine term from the point to the stop's lat/lng, as SQL: the distance grows with
+    it, so stops rank by it alone, and only the winners' distances are worked out
+    (_distance_sql; geo.haversine is the same formula in Python)."""
+    return (
+        "(POWER(SIN(RADIANS(lat - %s) / 2), 2)"
+        " + COS(RADIANS(%s)) * COS(RADIANS(lat)) * POWER(SIN(RADIANS(lng - %s) / 2), 2))"
+    ), [lat, lat, lng]
+
+
+def _distance_sql(connection, nearness: str) -> str:  # noqa: ANN001
+    """The great-circle distance in metres for a haversine term. Rounding can take the term
+    past 1, out of ASIN's domain: it is capped with LEAST on PostgreSQL and the two-argument
+    MIN on SQLite (a CASE would compute the term twice)."""
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
-    return f"({2 * EARTH_RADIUS_M!r} * ASIN(SQRT({least}({a}, 1))))", [lat, lat, lng]
+    return f"({2 * EARTH_RADIUS_M!r} * ASIN(SQRT({least}({nearness}, 1))))"
+
+
+def nearness_within(radius_m: float) -> float:
+    """The largest haversine term of a stop within radius_m: distance <= radius_m exactly
+    when the term <= this."""
+    return math.sin(min(radius_m / (2 * EARTH_RADIUS_M), math.pi / 2)) ** 2
 
 
 def _nearest_sql(
@@ -360,7 +372,7 @@ def _nearest_sql(
 ) -> tuple[str, list[Any]]:
     south, north, west, east = bounding_box(lat, lng, radius_m)
     rows, columns = grid_squares(south, north, west, east)
-    distance, distance_params = _distance_sql(connection, lat, lng)
+    nearness, nearness_params = _nearness_sql(lat, lng)
     square_params: list[Any] = []
     if connection.vendor == "postgresql":
         # Arrays as parameters keep the statement's text the same for every point.
@@ -420,9 +432,14 @@ def _nearest_sql(
             " (SELECT id FROM accounts_artistprofile WHERE hidden))"
         )
         # Only numbers formatted here are interpolated; every value goes as a parameter.
-        select = f"SELECT id AS stop_id, performance_id, {distance} AS distance_m"
+        # Every column comes from the index (place_name and area_id are included in it), so
+        # the winners need no second read of their stops.
+        select = (
+            f"SELECT id AS stop_id, performance_id, {nearness} AS nearness, lat, lng, place_name,"
+            " starts_at, ends_at, area_id"
+        )
         parts.append(f"{select} FROM performances_stop WHERE {' AND '.join(where)}")  # noqa: S608
-        params += [*distance_params, *part_params]
+        params += [*nearness_params, *part_params]
     with_shared_position = ""
     if shared_position:
         # Read once for both parts of `now`. Materialized, it also keeps PostgreSQL from
@@ -434,33 +451,34 @@ def _nearest_sql(
             " WHERE status = 'live' AND position_lat IS NOT NULL)"
         )
     # Stops of one performance are created in route order, so the id breaks ties like `order`.
+    # Candidates rank by their haversine term (the distance grows with it); the distance
+    # itself is worked out for the hundred winners only.
     sql = f"""
         {with_shared_position}
-        SELECT r.stop_id, r.performance_id, r.distance_m,
-               s.lat, s.lng, s.place_name, CAST(s.starts_at AS TEXT) AS starts_at,
-               CAST(s.ends_at AS TEXT) AS ends_at, area.slug AS area,
+        SELECT r.stop_id, r.performance_id, {_distance_sql(connection, "r.nearness")} AS distance_m,
+               r.lat, r.lng, r.place_name, CAST(r.starts_at AS TEXT) AS starts_at,
+               CAST(r.ends_at AS TEXT) AS ends_at, area.slug AS area,
                p.title, p.status, p.like_count, p.position_lat, p.position_lng,
                genre.slug AS genre, artist.slug AS artist_slug, artist.stage_name AS artist_stage_name
         FROM (
-            SELECT stop_id, performance_id, distance_m FROM (
-                SELECT stop_id, performance_id, distance_m,
-                       ROW_NUMBER() OVER (PARTITION BY performance_id ORDER BY distance_m, stop_id) AS nth
+            SELECT * FROM (
+                SELECT *,
+                       ROW_NUMBER() OVER (PARTITION BY performance_id ORDER BY nearness, stop_id) AS nth
                 FROM (
                     {" UNION ALL ".join(parts)}
-                    ORDER BY distance_m, performance_id, stop_id
+                    ORDER BY nearness, performance_id, stop_id
                     LIMIT %s
                 ) AS candidates
-                WHERE distance_m <= %s
+                WHERE nearness <= %s
             ) AS ranked
             WHERE nth = 1
-            ORDER BY distance_m, performance_id, stop_id
+            ORDER BY nearness, performance_id, stop_id
             LIMIT %s
         ) AS r
-        JOIN performances_stop s ON s.id = r.stop_id
         JOIN performances_performance p ON p.id = r.performance_id
         JOIN accounts_artistprofile artist ON artist.id = p.artist_id
         LEFT JOIN places_genre genre ON genre.id = p.genre_id
-        LEFT JOIN places_area area ON area.id = s.area_id
-        ORDER BY r.distance_m, r.performance_id, r.stop_id
+        LEFT JOIN places_area area ON area.id = r.area_id
+        ORDER BY r.nearness, r.performance_id, r.stop_id
     """  # noqa: S608 - only the parts above are interpolated
     return sql, params
