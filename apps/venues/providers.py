@@ -68,7 +68,7 @@ class LocalCatalog:
 
     def track(self, event: Event, track_id: int) -> Track | None:
         # Every vote asks this: one row by its key, checked against the pool's rules.
-        track = Track.objects.public().filter(pk=track_id).select_related("artist").first()
+        track = Track.objects.public_one(track_id)
         if track is None:
             return None
         rules = pool_rules(event)

@@ -1,8 +1,67 @@
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db import models
+from django.db import connections, models, router
+
+# --- a vote's statements, written out -------------------------------------------------------
+# A busy night runs these twenty times a second, all but the first under the event's lock;
+# through the ORM, building each statement cost more than the database took to run it.
+
+LOCK_EVENT = "SELECT status, vote_cooldown_seconds, votes_per_guest_per_hour FROM venues_event WHERE id = %s"
+BALLOT = """
+SELECT latest.id, latest.status, latest.votes, latest.vetoed_until,
+       EXISTS (SELECT 1 FROM venues_vote AS mine
+               WHERE mine.entry_id = latest.id AND mine.guest_id = %s),
+       recent.n, recent.newest, recent.oldest
+FROM (SELECT COUNT(*) AS n, MAX(created_at) AS newest, MIN(created_at) AS oldest
+      FROM (SELECT created_at FROM venues_vote
+            WHERE guest_id = %s AND created_at > %s
+            ORDER BY created_at DESC LIMIT %s) AS last_hour) AS recent
+LEFT JOIN (SELECT id, status, votes, vetoed_until FROM venues_queueentry
+           WHERE event_id = %s AND track_id = %s
+           ORDER BY id DESC LIMIT 1) AS latest ON 1 = 1
+"""
+INSERT_VOTE = (
+    "INSERT INTO venues_vote (entry_id, guest_id, event_id, track_id, user_id, created_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s)"
+)
+COUNT_VOTE = "UPDATE venues_queueentry SET votes = votes + 1, reached_at = %s WHERE id = %s"
+
+
+@dataclass(frozen=True)
+class VoteRules:
+    """What the event's lock reads again: a vote is judged by the rules as they are now."""
+
+    status: str
+    vote_cooldown_seconds: int
+    votes_per_guest_per_hour: int
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """What a vote is judged by: the track's latest entry tonight (``entry_id`` None if it
+    has none) and whether this guest voted it; the guest's votes of the last hour, how many
+    (up to the hourly cap), the newest and the oldest."""
+
+    entry_id: int | None
+    status: str | None
+    votes: int | None
+    vetoed_until: datetime | None
+    voted_by_guest: bool
+    recent_votes: int
+    newest_vote: datetime | None
+    oldest_vote: datetime | None
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    # SQLite hands back a subquery's timestamps as text: it cannot know their type.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def _is_everywhere(user) -> bool:  # noqa: ANN001
@@ -43,6 +102,15 @@ class EventQuerySet(models.QuerySet):
     def due_to_close(self, now: datetime) -> EventQuerySet:
         return self.active().filter(ends_at__lte=now).order_by("ends_at", "id")
 
+    def lock_for_vote(self, event_id: int) -> VoteRules | None:
+        """Take the event's lock (where the database locks rows) and read its vote rules."""
+        connection = connections[router.db_for_write(self.model)]
+        locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(LOCK_EVENT + locking, [event_id])
+            row = cursor.fetchone()
+        return VoteRules(*row) if row else None
+
 
 class QueueEntryQuerySet(models.QuerySet):
     def queued(self) -> QueueEntryQuerySet:
@@ -54,3 +122,32 @@ class QueueEntryQuerySet(models.QuerySet):
 
     def history(self) -> QueueEntryQuerySet:
         return self.filter(status__in=["played", "skipped"]).order_by("-finished_at", "-id")
+
+    def ballot(self, event_id: int, track_id: int, guest_id: int, *, since: datetime, cap: int) -> Ballot:
+        """Read under the event's lock, from the database a vote is written to."""
+        connection = connections[router.db_for_write(self.model)]
+        at = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.execute(BALLOT, [guest_id, guest_id, at(since), cap, event_id, track_id])
+            entry_id, status, votes, vetoed_until, voted, recent, newest, oldest = cursor.fetchone()
+        vetoed_until, newest, oldest = _moment(vetoed_until), _moment(newest), _moment(oldest)
+        return Ballot(entry_id, status, votes, vetoed_until, bool(voted), recent, newest, oldest)
+
+    def record_vote(
+        self,
+        entry_id: int,
+        *,
+        guest_id: int,
+        event_id: int,
+        track_id: int,
+        user_id: int | None,
+        now: datetime,
+        counted: bool,
+    ) -> None:
+        """The vote's row, and one more vote on its entry unless the entry was created counted."""
+        connection = connections[router.db_for_write(self.model)]
+        at = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT_VOTE, [entry_id, guest_id, event_id, track_id, user_id, at])
+            if not counted:
+                cursor.execute(COUNT_VOTE, [at, entry_id])

@@ -12,17 +12,16 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core import ratelimit
 from apps.core.errors import Conflict, RateLimited
-from apps.media.models import Track
 
 from . import events, metrics
 from .models import EntryStatus, Event, EventStatus, Guest, QueueEntry, Venue, Vote
 from .providers import provider_for
+from .querysets import Ballot, VoteRules
 
 logger = structlog.get_logger(__name__)
 
@@ -187,21 +186,12 @@ def guest_from_token(event: Event, token: str) -> Guest | None:
 # --- votes --------------------------------------------------------------------------------
 
 
-def _latest_entry(event: Event, track: Track, guest: Guest) -> QueueEntry | None:
-    """The track's latest entry tonight, marked with whether this guest already voted it."""
-    voted = Vote.objects.filter(entry=OuterRef("pk"), guest=guest)
-    return (
-        QueueEntry.objects.filter(event=event, track=track)
-        .annotate(voted_by_guest=Exists(voted))
-        .order_by("-id")
-        .first()
-    )
-
-
-def _entry_conflict(latest: QueueEntry | None, now: datetime) -> None:
+def _entry_conflict(latest: Ballot, now: datetime) -> None:
     """Refuse votes for what is playing, what played, and a vetoed track within its window."""
-    if latest is None:
+    if latest.entry_id is None:
         return
+    if latest.voted_by_guest and latest.status == EntryStatus.QUEUED:
+        raise Conflict("You already voted for this track.", code="already_voted", field="track")
     if latest.status == EntryStatus.PLAYING:
         raise Conflict("This track is playing now.", code="track_playing", field="track")
     if latest.status in {EntryStatus.PLAYED, EntryStatus.SKIPPED}:
@@ -215,11 +205,11 @@ def _entry_conflict(latest: QueueEntry | None, now: datetime) -> None:
         )
 
 
-def _cooldown_wait(event: Event, last_vote: datetime | None, now: datetime) -> int:
+def _cooldown_wait(rules: Event | VoteRules, last_vote: datetime | None, now: datetime) -> int:
     """Whole seconds until a guest whose last vote was at ``last_vote`` may vote again."""
-    if last_vote is None or not event.vote_cooldown_seconds:
+    if last_vote is None or not rules.vote_cooldown_seconds:
         return 0
-    left = (last_vote + timedelta(seconds=event.vote_cooldown_seconds) - now).total_seconds()
+    left = (last_vote + timedelta(seconds=rules.vote_cooldown_seconds) - now).total_seconds()
     return max(math.ceil(left), 1) if left > 0 else 0
 
 
@@ -233,20 +223,13 @@ def cooldown_left(event: Event, guest: Guest | None, *, now: datetime | None = N
     return _cooldown_wait(event, last, now or timezone.now())
 
 
-def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None:
-    cap = event.votes_per_guest_per_hour
-    # The guest's latest votes of the last hour, newest first, in one read: the first says
-    # whether the cooldown is over, their number and the oldest whether the cap is reached.
-    recent = list(
-        Vote.objects.filter(guest=guest, created_at__gt=now - timedelta(hours=1))
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:cap]
-    )
-    wait = _cooldown_wait(event, recent[0] if recent else None, now)
+def _check_rate(event_id: int, rules: VoteRules, ballot: Ballot, now: datetime, network: str) -> None:
+    wait = _cooldown_wait(rules, ballot.newest_vote, now)
     if wait:
         raise RateLimited(f"Vote again in {wait} s.", retry_after=wait, code="vote_cooldown")
-    if len(recent) >= cap:
-        wait = math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds())
+    cap = rules.votes_per_guest_per_hour
+    if ballot.recent_votes >= cap:
+        wait = math.ceil((ballot.oldest_vote + timedelta(hours=1) - now).total_seconds())
         minutes = math.ceil(wait / 60)
         raise RateLimited(
             f"That's {cap} votes this hour; vote again in {minutes} min.",
@@ -256,7 +239,7 @@ def _check_rate(event: Event, guest: Guest, now: datetime, network: str) -> None
     if network:
         # Venue Wi-Fi puts a whole room behind one address: a generous cap per network.
         wait = ratelimit.hit(
-            f"venues:votes:{event.pk}:{network}", limit=settings.EVENT_VOTES_PER_NETWORK_PER_MINUTE, window=60
+            f"venues:votes:{event_id}:{network}", limit=settings.EVENT_VOTES_PER_NETWORK_PER_MINUTE, window=60
         )
         if wait is not None:
             raise RateLimited(
@@ -284,31 +267,34 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
             # the event ended or on a track that just started, and two guests requesting
             # one track at once make one entry. A guest belongs to one event, so their double
             # taps wait their turn behind the same lock. Every vote of a busy night queues
-            # here: what runs under the lock is kept to five statements.
-            event = _lock_event(event)
-            _require_active(event, doing=TAKING_VOTES)
+            # here: what runs under the lock is the lock, one read and at most two writes.
+            rules = Event.objects.lock_for_vote(event.pk)
+            _require_active(rules, doing=TAKING_VOTES)
             now = timezone.now()
-            latest = _latest_entry(event, track, guest)
-            _entry_conflict(latest, now)
-            queued = latest if latest is not None and latest.status == EntryStatus.QUEUED else None
-            if queued is not None and queued.voted_by_guest:
-                raise Conflict("You already voted for this track.", code="already_voted", field="track")
-            _check_rate(event, guest, now, network)
-            if queued is None:
+            hour_ago, cap = now - timedelta(hours=1), rules.votes_per_guest_per_hour
+            ballot = QueueEntry.objects.ballot(event.pk, track.pk, guest.pk, since=hour_ago, cap=cap)
+            _entry_conflict(ballot, now)
+            _check_rate(event.pk, rules, ballot, now, network)
+            created = ballot.entry_id is None or ballot.status != EntryStatus.QUEUED
+            if not created:
+                entry = QueueEntry(pk=ballot.entry_id, event=event, track=track, votes=ballot.votes + 1)
+            else:
                 # A request is its entry's first vote: the entry is created counted.
                 entry = QueueEntry.objects.create(
                     event=event, track=track, requested_by=guest, votes=1, reached_at=now, created_at=now
                 )
-            else:
-                entry = queued
-            Vote.objects.create(
-                entry=entry, guest=guest, event=event, track=track, user_id=guest.user_id, created_at=now
+            # Only an inserted vote moves the count, atomically in the database; under the
+            # event's lock nobody else moved it since it was read.
+            QueueEntry.objects.record_vote(
+                entry.pk,
+                guest_id=guest.pk,
+                event_id=event.pk,
+                track_id=track.pk,
+                user_id=guest.user_id,
+                now=now,
+                counted=created,
             )
-            if entry is queued:
-                # Only an inserted vote moves the count, atomically in the database; under the
-                # event's lock nobody else moved it since it was read.
-                QueueEntry.objects.filter(pk=entry.pk).update(votes=F("votes") + 1, reached_at=now)
-                entry.votes, entry.reached_at = entry.votes + 1, now
+            entry.reached_at = now
             events.queue_changed(event.pk)
     except IntegrityError:
         # The constraints are the last word on duplicates; the locks above make this rare.
