@@ -6,6 +6,7 @@ from django.db import connections, models
 from django.utils import timezone
 
 from apps.accounts.roles import is_curator
+from apps.core.rows import loaded
 
 from .choices import MediaStatus
 
@@ -71,10 +72,7 @@ class TrackQuerySet(MediaItemQuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        loaded = dict(zip(("id", "title", "genre_id", "area_id", "artist_id"), row, strict=True))
-        # from_db takes the loaded values in the model's field order.
-        names = [field.attname for field in self.model._meta.concrete_fields if field.attname in loaded]
-        return self.model.from_db(self.db, names, [loaded[name] for name in names])
+        return loaded(self.model, self.db, ("id", "title", "genre_id", "area_id", "artist_id"), row)
 
 
 class CurrentStoryManager(models.Manager.from_queryset(MediaItemQuerySet)):

@@ -5,24 +5,29 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, pagination, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api.authentication import SessionTokenAuthentication
+from apps.core.api.exceptions import exception_handler
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.schema import refusals
+from apps.core.api.throttling import ApiRateThrottle
 from apps.core.clients import client_address
 from apps.core.realtime import current_seq
 
 from .. import events, providers, services
-from ..models import Event, Guest
+from ..models import Event, Guest, QueueEntry
 from .filters import EventFilter
 from .permissions import IsVenueStaff
 from .serializers import (
+    ID_MAX,
     EntryActionSerializer,
     EventSerializer,
     GuestJoinSerializer,
@@ -35,6 +40,7 @@ from .serializers import (
 )
 
 GUEST_HEADER = "X-Guest-Token"
+GUEST_META = "HTTP_X_GUEST_TOKEN"
 SCAN_TO_VOTE = "Scan the code on the venue's screen to vote."
 STAFF_ACTIONS = {"play_next", "skip", "veto", "remove", "track_ended"}
 
@@ -68,6 +74,65 @@ def queue_payload(event_id: int) -> dict[str, Any]:
 
 def json_response(body: dict[str, Any], code: int = status.HTTP_200_OK) -> HttpResponse:
     return HttpResponse(orjson.dumps(body), status=code, content_type="application/json")
+
+
+def voted_response(entry: QueueEntry) -> HttpResponse:
+    voted = {"id": entry.pk, "track": entry.track_id, "votes": entry.votes}
+    # Just the vote: the new queue reaches every client, this one too, over the socket
+    # (or from queue/); building it for each vote would double the work of the busiest path.
+    seq = current_seq(events.event_group(entry.event_id))
+    return json_response({"entry": voted, "seq": seq}, status.HTTP_201_CREATED)
+
+
+def vote_from_app(request: HttpRequest, pk: str, *, allow: str) -> HttpResponse | None:
+    """A vote an app sends with its fan's session token, without DRF: a night's busiest write.
+
+    Takes the common case: a valid body, a signed-in fan who already has a guest at a public
+    event, a caller under the API's limit. None hands the request to DRF, which answers it as
+    every endpoint does; all it hands over it hands over before counting the request against
+    the limit, so each request counts once. The vote's own refusals are answered here, in the
+    API's error format.
+    """
+    token = request.META.get("HTTP_X_SESSION_TOKEN")
+    if not token or GUEST_META in request.META or request.content_type != "application/json":
+        return None
+    track_id = _track_in(request.body)
+    if track_id is None or not pk.isdigit():
+        return None
+    signed_in = SessionTokenAuthentication().authenticate(request)
+    if signed_in is None:
+        return None
+    user = signed_in[0]
+    found = Event.objects.public_with_guest(int(pk), user.pk)
+    if found is None or found[1] is None:
+        return None
+    event, guest = found
+    request.user = user
+    if not ApiRateThrottle().allow_request(request, None):
+        return None
+    try:
+        entry = services.cast_vote(event, track_id, guest=guest, network=client_address(request))
+    except Exception as exc:
+        refusal = exception_handler(exc, {"request": Request(request), "view": None})
+        if refusal is None:
+            raise
+        refusal.accepted_renderer, refusal.accepted_media_type = JSONRenderer(), "application/json"
+        refusal.renderer_context = {}
+        response = refusal.render()
+    else:
+        response = voted_response(entry)
+    response["Allow"] = allow
+    return response
+
+
+def _track_in(body: bytes) -> int | None:
+    """The body's track, where VoteSerializer would take it without a word; else None."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    track = data.get("track") if isinstance(data, dict) else None
+    return track if type(track) is int and 1 <= track <= ID_MAX else None
 
 
 def guest_of(request: Request, event: Event) -> Guest:
@@ -129,6 +194,13 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return [IsVenueStaff()]
         return super().get_permissions()
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and self.action_map.get("post") == "votes":
+            answer = vote_from_app(request, kwargs.get("pk", ""), allow=", ".join(self.allowed_methods))
+            if answer is not None:
+                return answer
+        return super().dispatch(request, *args, **kwargs)
+
     def filter_queryset(self, queryset: QuerySet[Event]) -> QuerySet[Event]:
         # The filters are the list's; an action's own parameters (the pool's q) are not events'.
         if self.action != "list":
@@ -188,11 +260,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         entry = services.cast_vote(
             event, data.validated_data["track"], guest=guest, network=client_address(request)
         )
-        voted = {"id": entry.pk, "track": entry.track_id, "votes": entry.votes}
-        # Just the vote: the new queue reaches every client, this one too, over the socket
-        # (or from queue/); building it for each vote would double the work of the busiest path.
-        seq = current_seq(events.event_group(event.pk))
-        return json_response({"entry": voted, "seq": seq}, status.HTTP_201_CREATED)
+        return voted_response(entry)
 
     # --- the staff's controls; each answers with the queue as it now stands -----------------
 
