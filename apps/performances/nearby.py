@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import orjson
 from django.conf import settings
@@ -204,30 +206,61 @@ def nearby_json(query: NearbyQuery) -> bytes:
     return nearby_answer(query)[0]
 
 
-def nearby_answer(query: NearbyQuery) -> tuple[bytes, str]:
-    """The API's answer as JSON bytes with its ETag, from the tile cache when it is fresh.
+@dataclass(frozen=True)
+class Tile:
+    """Where a rounded query's answer is cached, and the counters that retire it."""
 
-    The cached answer keeps the versions of the cells it was computed at, and its ETag
-    (hashed once, when it is computed); one read fetches it with the cells' current
-    versions, and any change since then means recompute.
-    """
-    query = query.rounded()
+    query: NearbyQuery
+    key: str
+    version_keys: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The cache names one read fetches: the answer's, then its cells' versions."""
+        return (self.key, *self.version_keys)
+
+
+def tile_of(query: NearbyQuery) -> Tile | None:
+    """The tile cache's place for this query's answer; None when answers are not cached
+    (the cache is off, or the area spans too many cells to version)."""
     if settings.NEARBY_CACHE_SECONDS <= 0:
-        return _tagged(_answer(query))
+        return None
+    return _tile(query.rounded())
+
+
+# Busy tiles are asked about again and again: their cells and keys are worked out once.
+@lru_cache(maxsize=4096)
+def _tile(query: NearbyQuery) -> Tile | None:
     try:
         cells = query.cells()
     except ValueError:
         # Wide areas far from the equator span too many cells to version: answer afresh.
-        return _tagged(_answer(query))
-    keys = version_keys(cells)
+        return None
     fingerprint = orjson.dumps([query.lat, query.lng, query.radius_m, query.when, query.genre, query.area])
     key = "nearby:" + hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
-    cached, versions = _read(key, keys)
+    return Tile(query, key, tuple(version_keys(cells)))
+
+
+def nearby_answer(query: NearbyQuery, found: Sequence[Any] | None = None) -> tuple[bytes, str]:
+    """The API's answer as JSON bytes with its ETag, from the tile cache when it is fresh.
+
+    The cached answer keeps the versions of the cells it was computed at, and its ETag
+    (hashed once, when it is computed); one read fetches it with the cells' current
+    versions, and any change since then means recompute. `found` is that read when the
+    caller made it already (the values at the tile's names, None for a missing one).
+    """
+    tile = tile_of(query)
+    if tile is None:
+        return _tagged(_answer(query.rounded()))
+    if found is None:
+        found = _read(tile.names)
+    # Counters are stored as plain numbers (apps.core.counters).
+    cached, versions = found[0], [0 if value is None else int(value) for value in found[1:]]
     # An entry without an ETag was cached before answers kept one: computed again.
     if cached is not None and len(cached) == 3 and cached[0] == versions:
         return cached[1], cached[2]
-    body, etag = _tagged(_answer(query))
-    cache.set(key, (versions, body, etag), settings.NEARBY_CACHE_SECONDS)
+    body, etag = _tagged(_answer(tile.query))
+    cache.set(tile.key, (versions, body, etag), settings.NEARBY_CACHE_SECONDS)
     return body, etag
 
 
@@ -235,29 +268,27 @@ def _tagged(body: bytes) -> tuple[bytes, str]:
     return body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
-def _read(key: str, keys: list[str]) -> tuple[tuple | None, list[int]]:
-    """The cached entry at `key` (None if there is none) and the counters at `keys` (0 for
-    a missing one), in one read.
+def _read(names: Sequence[str]) -> list[Any]:
+    """The cache's values at `names`, None for a missing one, in one read.
 
     On Redis, one MGET of keys made as the cache makes them: the cache's get_many spent
-    more on making and checking 30-odd keys than on the read. While Redis is away, a miss,
+    more on making and checking 30-odd keys than on the read. While Redis is away, misses,
     as the cache answers then (apps.core.cache).
     """
     backend = caches["default"]  # `cache` would look it up again for every attribute
     redis = redis_client()
     if redis is None:
-        found = backend.get_many([key, *keys])
-        return found.get(key), [found.get(version_key, 0) for version_key in keys]
+        found = backend.get_many(names)
+        return [found.get(name) for name in names]
     make, prefix, version = backend.key_func, backend.key_prefix, backend.version
     try:
-        values = redis.mget([make(name, prefix, version) for name in (key, *keys)])
+        values = redis.mget([make(name, prefix, version) for name in names])
     except outage.REDIS_ERRORS:
         if outage.redis_required():
             raise
-        return None, [0] * len(keys)
-    cached = None if values[0] is None else backend.client.decode(values[0])
-    # Counters are stored as plain numbers (apps.core.counters).
-    return cached, [0 if value is None else int(value) for value in values[1:]]
+        return [None] * len(names)
+    decode = backend.client.decode
+    return [None if value is None else decode(value) for value in values]
 
 
 def _answer(query: NearbyQuery) -> bytes:

@@ -1,6 +1,9 @@
 import pytest
+from django.core.cache import cache
+from redis.exceptions import ResponseError
 
-from apps.core.ratelimit import hit
+from apps.core.counters import redis_client, round_trip
+from apps.core.ratelimit import hit, hit_reading
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +53,29 @@ def test_the_limit_slides_instead_of_resetting_at_the_minute():
     # A new fixed window began, but the last minute already holds ten requests.
     wait = hit("s", 10, 60, now=start + 61)
     assert wait is not None and 1 <= wait <= 60
+
+
+def test_a_request_counted_with_reads_is_limited_as_one_counted_alone_and_gets_the_values():
+    start = 1_000_000 * 60.0
+    cache.set("answer", ("versions", b"body"))
+    cache.set("counter", 7)
+
+    answers = [hit_reading("r", 2, 60, ["answer", "counter", "missing"], now=start + n) for n in range(3)]
+
+    assert [wait for wait, _ in answers][:2] == [None, None]
+    assert answers[2][0] is not None
+    assert all(values == [("versions", b"body"), 7, None] for _, values in answers)
+    # The refused one did not count: the same as hit() alone.
+    assert hit("r", 2, 60, now=start + 3) is not None
+
+
+@pytest.mark.redis
+def test_an_error_reply_in_a_round_trip_leaves_no_reply_behind_for_the_next_caller():
+    redis = redis_client()
+    cache.set("text", "not a number")
+    made = cache.make_key("text")
+
+    with pytest.raises(ResponseError):
+        round_trip(redis, ("INCR", made), ("GET", made))
+
+    assert round_trip(redis, ("EXISTS", made), ("STRLEN", made)) == [1, len(redis.get(made))]

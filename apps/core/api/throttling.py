@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.core import outage
 from apps.core.clients import client_address
-from apps.core.ratelimit import hit
+from apps.core.ratelimit import hit_reading
 
 if TYPE_CHECKING:  # DRF imports this module while it builds APIView
     from rest_framework.request import Request
@@ -30,6 +32,11 @@ class ApiRateThrottle(SimpleRateThrottle):
         pass
 
     def allow_request(self, request: Request, view: APIView) -> bool:
+        return self.allow_request_reading(request, ())[0]
+
+    def allow_request_reading(self, request: Request, names: Sequence[str]) -> tuple[bool, list[Any]]:
+        """allow_request(), and the cache's values at `names` (None for a missing one), read
+        in the same round trip to Redis as the limit's own (a miss while it is away)."""
         user = request.user
         if user is not None and user.is_authenticated:
             scope, ident = "user", f"u{user.pk}"
@@ -37,16 +44,17 @@ class ApiRateThrottle(SimpleRateThrottle):
             scope, ident = "anon", client_address(request)
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
         if rate is None:
-            return True
+            found = cache.get_many(names) if names else {}
+            return True, [found.get(name) for name in names]
         limit, window = self.parse_rate(rate)
         try:
-            self.wait_seconds = hit(f"api:{scope}:{ident}", limit, window)
+            self.wait_seconds, values = hit_reading(f"api:{scope}:{ident}", limit, window, names)
         except outage.Unavailable:
             # Fail open: this limit shares capacity fairly, it protects no rule. Refusing every
             # API request while Redis is down would take the apps down for it; the actions
             # whose safety needs a limit (sign-in, votes) keep theirs and answer 503 instead.
-            self.wait_seconds = None
-        return self.wait_seconds is None
+            self.wait_seconds, values = None, [None] * len(names)
+        return self.wait_seconds is None, values
 
     def wait(self) -> float | None:
         return self.wait_seconds

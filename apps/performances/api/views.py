@@ -23,7 +23,7 @@ from apps.places.models import Area, Genre
 
 from .. import services
 from ..models import Like, Performance
-from ..nearby import NearbyQuery, nearby_answer, nearby_json
+from ..nearby import NearbyQuery, nearby_answer, nearby_json, tile_of
 from ..querysets import MAX_STOP_LENGTH
 from .filters import PerformanceFilter
 from .permissions import IsArtist, IsPerformanceOwnerOrReadOnly
@@ -68,9 +68,12 @@ def nearby_for_anyone(request: HttpRequest, *, allow: str) -> HttpResponse | Non
         return None
     # Known anonymous from its headers: no session is read, so no `Vary: Cookie` either.
     request.user = AnonymousUser()
-    if not ApiRateThrottle().allow_request(request, None):
+    # The limit's count and the tile cache's read share one round trip to Redis.
+    tile = tile_of(query)
+    allowed, found = ApiRateThrottle().allow_request_reading(request, tile.names if tile else ())
+    if not allowed:
         return None
-    body, etag = nearby_answer(query)
+    body, etag = nearby_answer(query, found if tile else None)
     # From META: request.headers would copy every header to read this one.
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match and etag in parse_etags(if_none_match):
