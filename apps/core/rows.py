@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from django.db import models
@@ -19,3 +20,15 @@ def loaded(model: type[M], db: str, names: Sequence[str], values: Sequence[objec
     if len(ordered) != len(given):
         raise ValueError(f"{model.__name__} has no field among {sorted(set(given) - set(ordered))}")
     return model.from_db(db, ordered, [given[name] for name in ordered])
+
+
+def moment(value: datetime | str | None) -> datetime | None:
+    """A timestamp as the ORM would give it (aware, in UTC) from a hand-written row.
+
+    SQLite hands back a column's timestamps naive, and a subquery's or an aggregate's as text.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value

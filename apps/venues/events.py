@@ -33,20 +33,6 @@ def event_group(event_id: int) -> str:
     return f"event.{event_id}"
 
 
-ENTRY_FIELDS = (
-    "id",
-    "votes",
-    "status",
-    "started_at",
-    "track_id",
-    "track__title",
-    "track__duration",
-    "track__thumbnail",
-    "track__artist__slug",
-    "track__artist__stage_name",
-)
-
-
 def _url(name: str) -> str | None:
     return default_storage.url(name) if name else None
 
@@ -74,34 +60,40 @@ def _entry(
 
 def now_playing_state(event_id: int) -> dict[str, Any] | None:
     """The playing entry, with the address the player loads it from, or None."""
+    from .models import QueueEntry
+
+    playing = QueueEntry.objects.entry_rows(event_id, "playing", 1)
+    return _playing(event_id, playing[0]) if playing else None
+
+
+def _playing(event_id: int, row: dict[str, Any]) -> dict[str, Any]:
+    from apps.core.rows import loaded
     from apps.media.models import Track
 
-    from .models import Event, QueueEntry
+    from .models import Event
     from .providers import provider_for
 
-    playing = QueueEntry.objects.filter(event_id=event_id).playing().values(*ENTRY_FIELDS).first()
-    if playing is None:
-        return None
     # The player's address comes from the music provider, whoever serves the audio.
-    track = Track.objects.get(pk=playing["track_id"])
+    track = loaded(Track, "default", ("id", "web_file"), (row["track_id"], row["track__web_file"]))
     stream_url = provider_for(Event(pk=event_id)).stream_url(track) or None
-    return _entry(playing, with_stream=True, stream_url=stream_url)
+    return _entry(row, with_stream=True, stream_url=stream_url)
 
 
 def queue_state(event_id: int) -> dict[str, Any]:
     """Now playing, the queue in order and the last few played: what every client shows.
 
-    Read as plain rows (``values()``), not model instances: it is built for every change.
+    Built for every change, from rows written out by hand (QueueEntry.objects.entry_rows).
     """
     from .models import Event, QueueEntry
 
-    status = Event.objects.filter(pk=event_id).values_list("status", flat=True).first()
-    entries = QueueEntry.objects.filter(event_id=event_id)
+    status = Event.objects.status_of(event_id)
+    entries = QueueEntry.objects
+    playing = entries.entry_rows(event_id, "playing", 1)
     return {
         "event": {"id": event_id, "status": status},
-        "now_playing": now_playing_state(event_id),
-        "queue": [_entry(row) for row in entries.queued().values(*ENTRY_FIELDS)[:QUEUE_LENGTH]],
-        "history": [_entry(row) for row in entries.history().values(*ENTRY_FIELDS)[:HISTORY_LENGTH]],
+        "now_playing": _playing(event_id, playing[0]) if playing else None,
+        "queue": [_entry(row) for row in entries.entry_rows(event_id, "queued", QUEUE_LENGTH)],
+        "history": [_entry(row) for row in entries.entry_rows(event_id, "history", HISTORY_LENGTH)],
     }
 
 

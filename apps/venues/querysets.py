@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connections, models, router
 
-from apps.core.rows import loaded
+from apps.core.rows import loaded, moment
 
 # --- a vote's statements, written out -------------------------------------------------------
 # A busy night runs these twenty times a second, all but the first under the event's lock;
@@ -33,6 +33,37 @@ FROM venues_event AS event
 LEFT JOIN venues_guest AS guest ON guest.event_id = event.id AND guest.user_id = %s
 WHERE event.id = %s AND event.status <> %s
 """
+# The queue every client shows, built for each change of a busy night (at most once per
+# coalescing window): the rows of queued(), playing() and history(), written out with their
+# track and artist. A test keeps their order the querysets' own.
+ENTRY_ROWS = """
+SELECT entry.id, entry.votes, entry.status, entry.started_at, entry.track_id, track.title,
+       track.duration, track.thumbnail, artist.slug, artist.stage_name, track.web_file
+FROM venues_queueentry AS entry
+INNER JOIN media_track AS track ON track.id = entry.track_id
+INNER JOIN accounts_artistprofile AS artist ON artist.id = track.artist_id
+WHERE entry.event_id = %s AND """
+QUEUE_PARTS = {
+    "playing": "entry.status = 'playing' LIMIT %s",
+    "queued": "entry.status = 'queued' ORDER BY entry.votes DESC, entry.reached_at, entry.id LIMIT %s",
+    "history": "entry.status IN ('played', 'skipped')"
+    " ORDER BY entry.finished_at DESC, entry.id DESC LIMIT %s",
+}
+EVENT_STATUS = "SELECT status FROM venues_event WHERE id = %s"
+# Named as values() names them, for the messages built from them.
+ENTRY_ROW_NAMES = (
+    "id",
+    "votes",
+    "status",
+    "started_at",
+    "track_id",
+    "track__title",
+    "track__duration",
+    "track__thumbnail",
+    "track__artist__slug",
+    "track__artist__stage_name",
+    "track__web_file",
+)
 INSERT_VOTE = (
     "INSERT INTO venues_vote (entry_id, guest_id, event_id, track_id, user_id, created_at)"
     " VALUES (%s, %s, %s, %s, %s, %s)"
@@ -63,15 +94,6 @@ class Ballot:
     recent_votes: int
     newest_vote: datetime | None
     oldest_vote: datetime | None
-
-
-def _moment(value: datetime | str | None) -> datetime | None:
-    # SQLite hands back a subquery's timestamps as text: it cannot know their type.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
 
 
 def _is_everywhere(user) -> bool:  # noqa: ANN001
@@ -132,6 +154,12 @@ class EventQuerySet(models.QuerySet):
             return event, None
         return event, loaded(Guest, self.db, ("id", "event_id", "user_id"), (guest_id, event_id, user_id))
 
+    def status_of(self, event_id: int) -> str | None:
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(EVENT_STATUS, [event_id])
+            row = cursor.fetchone()
+        return row[0] if row else None
+
     def lock_for_vote(self, event_id: int) -> VoteRules | None:
         """Take the event's lock (where the database locks rows) and read its vote rules."""
         connection = connections[router.db_for_write(self.model)]
@@ -153,6 +181,17 @@ class QueueEntryQuerySet(models.QuerySet):
     def history(self) -> QueueEntryQuerySet:
         return self.filter(status__in=["played", "skipped"]).order_by("-finished_at", "-id")
 
+    def entry_rows(self, event_id: int, part: str, limit: int) -> list[dict]:
+        """The event's ``playing``, ``queued`` or ``history`` entries, in that queryset's order,
+        as rows named like values()'s (track and artist included)."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(ENTRY_ROWS + QUEUE_PARTS[part], [event_id, limit])
+            rows = cursor.fetchall()
+        named = [dict(zip(ENTRY_ROW_NAMES, row, strict=True)) for row in rows]
+        for row in named:
+            row["started_at"] = moment(row["started_at"])
+        return named
+
     def ballot(self, event_id: int, track_id: int, guest_id: int, *, since: datetime, cap: int) -> Ballot:
         """Read under the event's lock, from the database a vote is written to."""
         connection = connections[router.db_for_write(self.model)]
@@ -160,7 +199,7 @@ class QueueEntryQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(BALLOT, [guest_id, guest_id, at(since), cap, event_id, track_id])
             entry_id, status, votes, vetoed_until, voted, recent, newest, oldest = cursor.fetchone()
-        vetoed_until, newest, oldest = _moment(vetoed_until), _moment(newest), _moment(oldest)
+        vetoed_until, newest, oldest = moment(vetoed_until), moment(newest), moment(oldest)
         return Ballot(entry_id, status, votes, vetoed_until, bool(voted), recent, newest, oldest)
 
     def record_vote(
