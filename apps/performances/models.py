@@ -124,6 +124,20 @@ class Stop(models.Model):
             nearby_index("stop_nearby", Q(performance_status__in=ACTIVE)),
             # Live performances also match by stops still to come, at any start time.
             nearby_index("stop_nearby_live", Q(performance_status=PerformanceStatus.LIVE)),
+            # `upcoming` reads every start time still to come: its stops are found by latitude
+            # within a square instead, so a small circle reads a band of each square.
+            models.Index(
+                grid_lat(),
+                grid_lng(),
+                "lat",
+                "lng",
+                "starts_at",
+                "performance_id",
+                "id",
+                name="stop_upcoming",
+                condition=Q(performance_status=PerformanceStatus.SCHEDULED),
+                include=["ends_at", "place_name", "area"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["performance", "order"], name="stop_order_unique"),

@@ -403,18 +403,18 @@ def _nearest_sql(
             reads_params.append(adapt(part.ends_after))
         reads.append("lat >= %s AND lat <= %s AND lng >= %s AND lng <= %s")
         reads_params += [south, north, west, east]
-        status = (
-            "performance_status = 'live'" if part.live_only else "performance_status IN ('scheduled', 'live')"
-        )
+        if part.live_only:
+            status = "performance_status = 'live'"
+        elif part.scheduled_only:
+            # Read from stop_upcoming, which holds only scheduled stops, by latitude within a
+            # square: a slice of start times that never ends would read every future stop of
+            # the squares from stop_nearby.
+            status = "performance_status = 'scheduled'"
+        else:
+            status = "performance_status IN ('scheduled', 'live')"
         where = [status, *reads]
         part_params = list(reads_params)
-        if part.scheduled_only:
-            # Not a filter on performance_status, which the index does not hold (every row
-            # would be read from the table): the same slice of the live stops' index, left out.
-            live = " AND ".join(["performance_status = 'live'", *reads])
-            where.append(f"id NOT IN (SELECT id FROM performances_stop WHERE {live})")  # noqa: S608
-            part_params += reads_params
-        else:
+        if not part.scheduled_only:
             # A live performer who shares a position is nearby by where they are, not by a
             # stop: StopQuerySet.live_near finds them. They are few, read once per statement.
             where.append("performance_id NOT IN (SELECT id FROM shared_position)")
