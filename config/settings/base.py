@@ -302,6 +302,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 HEADLESS_CLIENTS = ("app", "browser")
+HEADLESS_TOKEN_STRATEGY = "apps.core.api.authentication.SessionTokens"
 HEADLESS_SERVE_SPECIFICATION = True
 HEADLESS_FRONTEND_URLS = {
     "account_confirm_email": f"{SITE_URL}/accounts/confirm-email/{{key}}/",
