@@ -423,7 +423,7 @@ class Queries:
     def under_lock(self) -> int:
         """From the event's SELECT ... FOR UPDATE to the last statement before COMMIT."""
         lock = next(
-            (k for k, sql in enumerate(self.statements) if "FOR UPDATE" in sql and '"venues_event"' in sql),
+            (k for k, sql in enumerate(self.statements) if "FOR UPDATE" in sql and "venues_event" in sql),
             None,
         )
         if lock is None:
