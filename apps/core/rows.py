@@ -6,20 +6,32 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from django.db import models
+from django.db import connections, models
 
 M = TypeVar("M", bound=models.Model)
 
 
 def loaded(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
-    """An instance of `model` with the fields `names` (attnames) set to `values`, as the ORM
-    would have loaded them with ``only()``: the other fields load when first read."""
+    """An instance of `model` with the fields `names` (attnames) read as `values` from the
+    database `db`, as the ORM would have loaded them with ``only()``: the other fields load
+    when first read."""
     given = dict(zip(names, values, strict=True))
-    # from_db takes the loaded values in the model's own field order.
-    ordered = [field.attname for field in model._meta.concrete_fields if field.attname in given]
+    connection = connections[db]
+    ordered, converted = [], []
+    # from_db takes the loaded values in the model's own field order, converted as the ORM
+    # converts what it reads (SQLite's timestamps made aware, its text made UUIDs, ...).
+    for field in model._meta.concrete_fields:
+        if field.attname not in given:
+            continue
+        value = given[field.attname]
+        column = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            value = convert(value, column, connection)
+        ordered.append(field.attname)
+        converted.append(value)
     if len(ordered) != len(given):
         raise ValueError(f"{model.__name__} has no field among {sorted(set(given) - set(ordered))}")
-    return model.from_db(db, ordered, [given[name] for name in ordered])
+    return model.from_db(db, ordered, converted)
 
 
 def moment(value: datetime | str | None) -> datetime | None:

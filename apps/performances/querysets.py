@@ -11,6 +11,7 @@ from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
+from apps.core.rows import loaded
 from apps.places.geo import EARTH_RADIUS_M, METRES_PER_DEGREE, haversine
 
 ACTIVE = ("scheduled", "live")
@@ -234,10 +235,60 @@ class StopQuerySet(models.QuerySet):
         return found
 
 
+# A performer's own performance by its key, with what a move reads of it, its artist and its
+# genre: their phone sends a position every few seconds.
+OWN_PERFORMANCE = """
+SELECT performance.id, performance.artist_id, performance.title, performance.genre_id,
+       performance.status, performance.position_lat, performance.position_lng,
+       performance.position_at, performance.like_count, performance.hidden,
+       artist.user_id, artist.slug, artist.stage_name, artist.hidden, genre.slug
+FROM performances_performance AS performance
+INNER JOIN accounts_artistprofile AS artist ON artist.id = performance.artist_id
+LEFT JOIN places_genre AS genre ON genre.id = performance.genre_id
+WHERE performance.id = %s AND artist.user_id = %s
+"""
+OWN_PERFORMANCE_FIELDS = (
+    "id",
+    "artist_id",
+    "title",
+    "genre_id",
+    "status",
+    "position_lat",
+    "position_lng",
+    "position_at",
+    "like_count",
+    "hidden",
+)
+
+
 class PerformanceQuerySet(models.QuerySet):
     def public(self) -> PerformanceQuerySet:
         """What anyone may see: neither it nor its artist hidden by a curator."""
         return self.filter(hidden=False, artist__hidden=False)
+
+    def own_for_move(self, performance_id: int, user_id: int):  # noqa: ANN201 - Performance | None
+        """The user's own performance by its key, loaded with its artist and genre as far as a
+        move reads them (the rest loads when first read); None if it is not theirs or not there.
+        An owner sees their own performance whatever its state, as ``visible_to`` lets them."""
+        from apps.accounts.models import ArtistProfile
+        from apps.places.models import Genre
+
+        if not 0 < performance_id < 2**63:
+            return None
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(OWN_PERFORMANCE, [performance_id, user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        performance = loaded(self.model, self.db, OWN_PERFORMANCE_FIELDS, row[:10])
+        user_id, slug, stage_name, hidden, genre_slug = row[10:]
+        artist_fields = ("id", "user_id", "slug", "stage_name", "hidden")
+        performance.artist = loaded(
+            ArtistProfile, self.db, artist_fields, (performance.artist_id, user_id, slug, stage_name, hidden)
+        )
+        if performance.genre_id is not None:
+            performance.genre = loaded(Genre, self.db, ("id", "slug"), (performance.genre_id, genre_slug))
+        return performance
 
     def visible_to(self, user) -> PerformanceQuerySet:  # noqa: ANN001
         """Public performances, plus the user's own; curators see hidden ones too."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import orjson
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api import lean
 from apps.core.api.fields import SLUG_LOOKUP
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.schema import refusals
@@ -86,6 +88,31 @@ def nearby_for_anyone(request: HttpRequest, *, allow: str) -> HttpResponse | Non
     return response
 
 
+def position_from_app(request: HttpRequest, pk: str, *, allow: str) -> HttpResponse | None:
+    """A position a performer's phone sends with their session token, without DRF: it comes
+    every few seconds from every live performer.
+
+    Takes a valid body for one of the performer's own performances (see apps.core.api.lean);
+    None hands the request to DRF, which also answers anyone else's with 404 or 403.
+    """
+    data = lean.json_body(request)
+    if data is None or not pk.isdigit():
+        return None
+    lat, lng = lean.real_number(data.get("lat"), -90, 90), lean.real_number(data.get("lng"), -180, 180)
+    if lat is None or lng is None or (user := lean.app_user(request)) is None:
+        return None
+    performance = Performance.objects.own_for_move(int(pk), user.pk)
+    if performance is None:
+        return None
+
+    def move() -> HttpResponse:
+        moved = services.update_position(performance, actor=user, lat=lat, lng=lng)
+        body = orjson.dumps({"lat": moved.position_lat, "lng": moved.position_lng})
+        return HttpResponse(body, content_type="application/json")
+
+    return lean.answer(request, user, move, allow=allow)
+
+
 def _may_be_signed_in(request: HttpRequest) -> bool:
     return (
         settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -134,7 +161,18 @@ class PerformanceViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):  # noqa: ANN201
-        return Performance.objects.visible_to(self.request.user).with_related()
+        performances = Performance.objects.visible_to(self.request.user)
+        if self.action == "position":
+            # A performer's phone sends one every few seconds: the move reads the artist (whose
+            # it is), the genre (the map's item) and the stops (the cells), nothing more.
+            return performances.select_related("artist", "genre").prefetch_related("stops")
+        return performances.with_related()
+
+    def filter_queryset(self, queryset):  # noqa: ANN001, ANN201
+        # The filters choose among performances in lists; one named by its id is not filtered.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def _read(self, performance: Performance, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=performance.pk)
@@ -246,11 +284,13 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         return Response({"liked": liked, "like_count": performance.like_count})
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if self.action_map.get(request.method.lower()) == "nearby":
+        action = self.action_map.get(request.method.lower())
+        answer = None
+        if action == "nearby":
             answer = nearby_for_anyone(request, allow=", ".join(self.allowed_methods))
-            if answer is not None:
-                return answer
-        return super().dispatch(request, *args, **kwargs)
+        elif action == "position":
+            answer = position_from_app(request, kwargs.get("pk", ""), allow=", ".join(self.allowed_methods))
+        return answer if answer is not None else super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[NearbyQuerySerializer],

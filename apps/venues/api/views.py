@@ -10,15 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, pagination, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.authentication import SessionTokenAuthentication
-from apps.core.api.exceptions import exception_handler
+from apps.core.api import lean
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.schema import refusals
-from apps.core.api.throttling import ApiRateThrottle
 from apps.core.clients import client_address
 from apps.core.realtime import current_seq
 
@@ -87,52 +84,23 @@ def voted_response(entry: QueueEntry) -> HttpResponse:
 def vote_from_app(request: HttpRequest, pk: str, *, allow: str) -> HttpResponse | None:
     """A vote an app sends with its fan's session token, without DRF: a night's busiest write.
 
-    Takes the common case: a valid body, a signed-in fan who already has a guest at a public
-    event, a caller under the API's limit. None hands the request to DRF, which answers it as
-    every endpoint does; all it hands over it hands over before counting the request against
-    the limit, so each request counts once. The vote's own refusals are answered here, in the
-    API's error format.
+    Takes a valid body from a signed-in fan who already has a guest at a public event (see
+    apps.core.api.lean); None hands the request to DRF.
     """
-    token = request.META.get("HTTP_X_SESSION_TOKEN")
-    if not token or GUEST_META in request.META or request.content_type != "application/json":
+    data = lean.json_body(request, unless_header=GUEST_META)
+    track_id = lean.whole_number(data.get("track"), 1, ID_MAX) if data is not None else None
+    if track_id is None or not pk.isdigit() or (user := lean.app_user(request)) is None:
         return None
-    track_id = _track_in(request.body)
-    if track_id is None or not pk.isdigit():
-        return None
-    signed_in = SessionTokenAuthentication().authenticate(request)
-    if signed_in is None:
-        return None
-    user = signed_in[0]
     found = Event.objects.public_with_guest(int(pk), user.pk)
     if found is None or found[1] is None:
         return None
     event, guest = found
-    request.user = user
-    if not ApiRateThrottle().allow_request(request, None):
-        return None
-    try:
+
+    def vote() -> HttpResponse:
         entry = services.cast_vote(event, track_id, guest=guest, network=client_address(request))
-    except Exception as exc:
-        refusal = exception_handler(exc, {"request": Request(request), "view": None})
-        if refusal is None:
-            raise
-        refusal.accepted_renderer, refusal.accepted_media_type = JSONRenderer(), "application/json"
-        refusal.renderer_context = {}
-        response = refusal.render()
-    else:
-        response = voted_response(entry)
-    response["Allow"] = allow
-    return response
+        return voted_response(entry)
 
-
-def _track_in(body: bytes) -> int | None:
-    """The body's track, where VoteSerializer would take it without a word; else None."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    track = data.get("track") if isinstance(data, dict) else None
-    return track if type(track) is int and 1 <= track <= ID_MAX else None
+    return lean.answer(request, user, vote, allow=allow)
 
 
 def guest_of(request: Request, event: Event) -> Guest:
