@@ -6,7 +6,7 @@ performance.liked and performance.removed. All are sent after the transaction co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,21 +16,26 @@ from apps.core.realtime import ask_to_recheck, broadcast
 
 from . import nearby, payloads
 from .cells import Cell, cells_of_points, map_group
-from .models import Performance
+from .models import Performance, Stop
 
 
 def performance_group(performance_id: int) -> str:
     return f"performance.{performance_id}"
 
 
-def cells_of(performance: Performance) -> set[Cell]:
-    # all(): the prefetched stops when there are (a position update reads them once).
-    points = [(stop.lat, stop.lng) for stop in performance.stops.all()]
+def _route(performance: Performance, stops: Sequence[Stop] | None) -> Iterable[Stop]:
+    # The stops a caller read already (a position update reads them once), else all(): the
+    # prefetched ones when there are.
+    return stops if stops is not None else performance.stops.all()
+
+
+def cells_of(performance: Performance, stops: Sequence[Stop] | None = None) -> set[Cell]:
+    points = [(stop.lat, stop.lng) for stop in _route(performance, stops)]
     points.append((performance.position_lat, performance.position_lng))
     return cells_of_points(points)
 
 
-def map_item(performance: Performance) -> dict[str, Any]:
+def map_item(performance: Performance, stops: Sequence[Stop] | None = None) -> dict[str, Any]:
     """What a map or list shows of a performance, as plain JSON types."""
     stops = [
         payloads.stop_fields(
@@ -40,8 +45,7 @@ def map_item(performance: Performance) -> dict[str, Any]:
             payloads.timestamp(stop.starts_at),
             payloads.timestamp(stop.ends_at),
         )
-        # all(): the prefetched stops when there are (a map snapshot lists many).
-        for stop in sorted(performance.stops.all(), key=lambda stop: stop.order)
+        for stop in sorted(_route(performance, stops), key=lambda stop: stop.order)
     ]
     return {**payloads.performance_fields(performance), "stops": stops}
 
@@ -72,10 +76,15 @@ def _send_to_watchers(
         _send(event_type, performance.pk, cells, payload)
 
 
-def performance_changed(performance: Performance, event_type: str, extra_cells: Iterable[Cell] = ()) -> None:
+def performance_changed(
+    performance: Performance,
+    event_type: str,
+    extra_cells: Iterable[Cell] = (),
+    stops: Sequence[Stop] | None = None,
+) -> None:
     """Started, moved, ended or updated: sent to every cell it was or is in."""
-    cells = cells_of(performance) | set(extra_cells)
-    _send_to_watchers(event_type, performance, cells, {"performance": map_item(performance)})
+    cells = cells_of(performance, stops) | set(extra_cells)
+    _send_to_watchers(event_type, performance, cells, {"performance": map_item(performance, stops)})
 
 
 def performance_removed(performance_id: int, cells: Iterable[Cell]) -> None:

@@ -109,7 +109,23 @@ def time_slices(when: str, now: datetime) -> list[TimeSlice]:
     raise ValueError(f"unknown time filter {when!r}")
 
 
+# A performance's route in order, as far as the map reads it: each position update reads it.
+ROUTE = (
+    'SELECT id, performance_id, "order", lat, lng, place_name, starts_at, ends_at'
+    ' FROM performances_stop WHERE performance_id = %s ORDER BY "order"'
+)
+ROUTE_FIELDS = ("id", "performance_id", "order", "lat", "lng", "place_name", "starts_at", "ends_at")
+
+
 class StopQuerySet(models.QuerySet):
+    def route_of(self, performance_id: int) -> list:
+        """The performance's stops in order, loaded with what the map reads of them (the rest
+        loads when first read)."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(ROUTE, [performance_id])
+            rows = cursor.fetchall()
+        return [loaded(self.model, self.db, ROUTE_FIELDS, row) for row in rows]
+
     def places_of(self, artist, text: str) -> StopQuerySet:  # noqa: ANN001
         """The artist's stops whose place name contains the text, latest first: the places
         the route form offers again."""

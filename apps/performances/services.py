@@ -12,7 +12,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts import services as accounts_services
@@ -459,8 +459,8 @@ def update_position(
             field="status",
         )
     # Read once: the cells it leaves and enters, and the map's item, all need its stops.
-    prefetch_related_objects([performance], "stops")
-    cells_before = events.cells_of(performance)
+    stops = Stop.objects.route_of(performance.pk)
+    cells_before = events.cells_of(performance, stops)
     interval = settings.POSITION_INTERVAL_SECONDS
     shortest_gap = timedelta(seconds=interval - settings.POSITION_EARLY_TOLERANCE_SECONDS)
     # One conditional UPDATE: two racing updates cannot both pass the interval rule.
@@ -478,7 +478,7 @@ def update_position(
             f"Send at most one position every {interval:g} seconds.", retry_after=max(1, math.ceil(wait))
         )
     performance.position_lat, performance.position_lng, performance.position_at = lat, lng, now
-    events.performance_changed(performance, "performance.moved", extra_cells=cells_before)
+    events.performance_changed(performance, "performance.moved", extra_cells=cells_before, stops=stops)
     return performance
 
 
