@@ -13,33 +13,18 @@ from apps.performances import services
 from apps.performances.api import views
 from apps.performances.models import Performance
 from tests.factories import ArtistProfileFactory
+from tests.lean_paths import HEADERS, watch
 from tests.performances.helpers import plan
 from tests.performances.test_nearby_for_shared_caches import session_token_for
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ("Content-Type", "Allow", "Retry-After", "Cache-Control", "Vary")
 NOON = "2026-06-06 13:00:00+01:00"
-
-
-class Answered(list):
-    """Each position the lean path answered itself (True) or handed to DRF (False)."""
-
-    lean_path_on = True
 
 
 @pytest.fixture
 def answered_here(monkeypatch):
-    answered = Answered()
-    lean = views.position_from_app
-
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        response = lean(*args, **kwargs) if answered.lean_path_on else None
-        answered.append(response is not None)
-        return response
-
-    monkeypatch.setattr(views, "position_from_app", counting)
-    return answered
+    return watch(monkeypatch, views, "position_from_app")
 
 
 def performer_live():  # noqa: ANN201

@@ -16,31 +16,15 @@ from apps.venues import services
 from apps.venues.api import views
 from apps.venues.models import EventStatus, QueueEntry, Vote
 from tests.factories import EventFactory, TrackFactory, UserFactory
+from tests.lean_paths import HEADERS, watch
 from tests.performances.test_nearby_for_shared_caches import session_token_for
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ("Content-Type", "Allow", "Retry-After", "Cache-Control", "Vary")
-
-
-class Answered(list):
-    """The votes the lean path answered itself (True) or handed to DRF (False)."""
-
-    lean_path_on = True
-
 
 @pytest.fixture
 def answered_here(monkeypatch):
-    answered = Answered()
-    lean = views.vote_from_app
-
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        response = lean(*args, **kwargs) if answered.lean_path_on else None
-        answered.append(response is not None)
-        return response
-
-    monkeypatch.setattr(views, "vote_from_app", counting)
-    return answered
+    return watch(monkeypatch, views, "vote_from_app")
 
 
 def night(**options):  # noqa: ANN003, ANN201
