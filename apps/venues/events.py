@@ -74,7 +74,7 @@ def _playing(event_id: int, row: dict[str, Any]) -> dict[str, Any]:
     from .providers import provider_for
 
     # The player's address comes from the music provider, whoever serves the audio.
-    track = loaded(Track, "default", ("id", "web_file"), (row["track_id"], row["track__web_file"]))
+    track = loaded(Track, Track.objects.db, ("id", "web_file"), (row["track_id"], row["track__web_file"]))
     stream_url = provider_for(Event(pk=event_id)).stream_url(track) or None
     return _entry(row, with_stream=True, stream_url=stream_url)
 

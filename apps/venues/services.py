@@ -269,6 +269,8 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
             # taps wait their turn behind the same lock. Every vote of a busy night queues
             # here: what runs under the lock is the lock, one read and at most two writes.
             rules = Event.objects.lock_for_vote(event.pk)
+            if rules is None:  # deleted since the request found it
+                raise Conflict(f"This event is not {TAKING_VOTES}.", code="event_not_active", field="event")
             _require_active(rules, doing=TAKING_VOTES)
             now = timezone.now()
             hour_ago, cap = now - timedelta(hours=1), rules.votes_per_guest_per_hour

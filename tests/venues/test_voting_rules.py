@@ -264,3 +264,22 @@ def test_a_track_added_to_or_removed_from_the_pool_counts_at_once(event, tracks)
     jazz = TrackFactory(genre=genre)
     event.pool_genres.add(genre)
     assert services.cast_vote(event, jazz.pk, guest=services.guest_for(event)).votes == 1
+
+
+def test_a_vote_for_an_event_deleted_meanwhile_is_refused_and_changes_nothing(event, tracks, monkeypatch):
+    guest = services.guest_for(event)
+    pool = services.provider_for(event)
+
+    class DeletedWhileLookingUp:
+        def track(self, event, track_id):  # noqa: ANN001, ANN202
+            found = pool.track(event, track_id)
+            type(event).objects.filter(pk=event.pk).delete()  # before the vote takes its lock
+            return found
+
+    monkeypatch.setattr(services, "provider_for", lambda event: DeletedWhileLookingUp())
+
+    with pytest.raises(Conflict) as refused:
+        services.cast_vote(event, tracks[0].pk, guest=guest)
+
+    assert refused.value.code == "event_not_active"
+    assert not Vote.objects.exists()
