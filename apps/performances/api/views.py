@@ -164,8 +164,8 @@ class PerformanceViewSet(viewsets.ModelViewSet):
         performances = Performance.objects.visible_to(self.request.user)
         if self.action == "position":
             # A performer's phone sends one every few seconds: the move reads the artist (whose
-            # it is), the genre (the map's item) and the stops (the cells), nothing more.
-            return performances.select_related("artist", "genre").prefetch_related("stops")
+            # it is) and the genre (the map's item); it reads the route itself.
+            return performances.select_related("artist", "genre")
         return performances.with_related()
 
     def filter_queryset(self, queryset):  # noqa: ANN001, ANN201
