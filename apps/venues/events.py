@@ -88,10 +88,9 @@ def queue_state(event_id: int) -> dict[str, Any]:
 
     status = Event.objects.status_of(event_id)
     entries = QueueEntry.objects
-    playing = entries.entry_rows(event_id, "playing", 1)
     return {
         "event": {"id": event_id, "status": status},
-        "now_playing": _playing(event_id, playing[0]) if playing else None,
+        "now_playing": now_playing_state(event_id),
         "queue": [_entry(row) for row in entries.entry_rows(event_id, "queued", QUEUE_LENGTH)],
         "history": [_entry(row) for row in entries.entry_rows(event_id, "history", HISTORY_LENGTH)],
     }

@@ -37,7 +37,7 @@ from .serializers import (
 )
 
 GUEST_HEADER = "X-Guest-Token"
-GUEST_META = "HTTP_X_GUEST_TOKEN"
+GUEST_META = "HTTP_" + GUEST_HEADER.upper().replace("-", "_")  # as request.META names it
 SCAN_TO_VOTE = "Scan the code on the venue's screen to vote."
 STAFF_ACTIONS = {"play_next", "skip", "veto", "remove", "track_ended"}
 
