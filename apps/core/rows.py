@@ -10,6 +10,14 @@ from django.db import connections, models
 
 M = TypeVar("M", bound=models.Model)
 
+# The largest key a row can have (a bigint). A statement is not sent for a number past it:
+# it finds nothing, as the ORM's lookups answer.
+KEY_MAX = 2**63 - 1
+
+
+def is_key(value: int) -> bool:
+    return 0 < value <= KEY_MAX
+
 
 def loaded(model: type[M], db: str, names: Sequence[str], values: Sequence[object]) -> M:
     """An instance of `model` with the fields `names` (attnames) read as `values` from the

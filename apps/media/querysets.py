@@ -6,7 +6,7 @@ from django.db import connections, models
 from django.utils import timezone
 
 from apps.accounts.roles import is_curator
-from apps.core.rows import loaded
+from apps.core.rows import is_key, loaded
 
 from .choices import MediaStatus
 
@@ -65,8 +65,8 @@ class TrackQuerySet(MediaItemQuerySet):
     def public_one(self, track_id: int):  # noqa: ANN201 - a Track, which imports this module
         """``public().filter(pk=track_id).first()``, with the fields a pool's rules and a queue
         need loaded (id, title, genre, area, artist); the others load when first read."""
-        if not 0 < track_id < 2**63:
-            return None  # no row has such a key, as the ORM's lookups answer too
+        if not is_key(track_id):
+            return None
         with connections[self.db].cursor() as cursor:
             cursor.execute(PUBLIC_TRACK, [track_id, MediaStatus.READY])
             row = cursor.fetchone()

@@ -11,7 +11,7 @@ from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
-from apps.core.rows import loaded
+from apps.core.rows import is_key, loaded
 from apps.places.geo import EARTH_RADIUS_M, METRES_PER_DEGREE, haversine
 
 ACTIVE = ("scheduled", "live")
@@ -289,7 +289,7 @@ class PerformanceQuerySet(models.QuerySet):
         from apps.accounts.models import ArtistProfile
         from apps.places.models import Genre
 
-        if not 0 < performance_id < 2**63:
+        if not is_key(performance_id):
             return None
         with connections[self.db].cursor() as cursor:
             cursor.execute(OWN_PERFORMANCE, [performance_id, user_id])

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db import connections, models, router
 
-from apps.core.rows import loaded, moment
+from apps.core.rows import is_key, loaded, moment
 
 # --- a vote's statements, written out -------------------------------------------------------
 # A busy night runs these twenty times a second, all but the first under the event's lock;
@@ -140,7 +140,7 @@ class EventQuerySet(models.QuerySet):
         vote reads; the rest of its fields load when first read. None: no such public event."""
         from .models import Guest
 
-        if not 0 < event_id < 2**63:
+        if not is_key(event_id):
             return None
         with connections[self.db].cursor() as cursor:
             cursor.execute(EVENT_AND_GUEST, [user_id, event_id, "draft"])

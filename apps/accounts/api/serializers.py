@@ -4,6 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from apps.core.api.fields import SlugChoiceField
+from apps.core.rows import KEY_MAX
 from apps.places.models import Area, Genre
 
 from ..models import ArtistProfile, Notification, User
@@ -93,7 +94,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationsReadSerializer(serializers.Serializer):
     # Ids are 64-bit; a bigger number is a bad request, not a database overflow.
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=KEY_MAX), required=False, max_length=500
     )
 
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.rows import KEY_MAX
 from apps.performances.api.serializers import ArtistRefSerializer
 
 from ..models import EntryStatus, Event, EventStatus, Venue
 
 # Ids are 64-bit in the database: anything larger is refused here, not there.
-ID_MAX = 2**63 - 1
+ID_MAX = KEY_MAX
 
 
 class VenueRefSerializer(serializers.ModelSerializer):
