@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from . import outage
 
@@ -55,6 +55,20 @@ def increment_many(starts: dict[str, int]) -> dict[str, int]:
         # As increment does while Redis is away: as if each counter had just been made.
         return {key: start + 1 for key, start in starts.items()}
     return {key: int(value) for key, value in zip(starts, values, strict=True)}
+
+
+def raw_keys(names: Sequence[str]) -> list[str]:
+    """`names` as the default cache keys them in Redis, for commands sent to it directly. The
+    cache's make_key also checks each key, which cost more than the read for a few dozen."""
+    backend = caches["default"]  # `cache` would look it up again for every attribute
+    make, prefix, version = backend.key_func, backend.key_prefix, backend.version
+    return [make(name, prefix, version) for name in names]
+
+
+def decoded(values: Sequence[Any]) -> list[Any]:
+    """Redis's replies to a direct read as the default cache would answer (None: missing)."""
+    decode = caches["default"].client.decode
+    return [None if value is None else decode(value) for value in values]
 
 
 def round_trip(redis: Any, *commands: Sequence[Any]) -> list[Any]:

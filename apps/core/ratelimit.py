@@ -14,10 +14,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
 from . import outage
-from .counters import increment, redis_client, round_trip
+from .counters import decoded, increment, raw_keys, redis_client, round_trip
 
 
 def _counts(
@@ -27,21 +27,16 @@ def _counts(
     cache's values at `names` (None for a missing one), read in the same round trip."""
     redis = redis_client()
     if redis is not None:
-        backend = caches["default"]  # `cache` would look it up again for every attribute
-        # Keys made as the cache makes them; its make_key checks each one, which cost more
-        # than the read for a few dozen keys.
-        make, prefix, version = backend.key_func, backend.key_prefix, backend.version
-        current_key, previous_key = make(current_key, prefix, version), make(previous_key, prefix, version)
+        current_key, previous_key = raw_keys([current_key, previous_key])
         commands: list[tuple] = [
             ("INCR", current_key),
             ("EXPIRE", current_key, 2 * window),
             ("GET", previous_key),
         ]
         if names:
-            commands.append(("MGET", *(make(name, prefix, version) for name in names)))
+            commands.append(("MGET", *raw_keys(names)))
         current, _, previous, *found = round_trip(redis, *commands)
-        decode = backend.client.decode
-        values = [None if value is None else decode(value) for value in found[0]] if names else []
+        values = decoded(found[0]) if names else []
         return int(current), int(previous or 0), values
     counted = increment(current_key, timeout=2 * window), int(cache.get(previous_key) or 0)
     found = cache.get_many(names) if names else {}

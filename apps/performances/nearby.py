@@ -18,14 +18,14 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.utils import timezone
 
 from apps.core import outage
 from apps.core.api.query import structured
-from apps.core.counters import redis_client
+from apps.core.counters import decoded, raw_keys, redis_client
 from apps.places.models import Area, Genre
 
 from . import payloads
@@ -277,20 +277,17 @@ def _read(names: Sequence[str]) -> list[Any]:
     more on making and checking 30-odd keys than on the read. While Redis is away, misses,
     as the cache answers then (apps.core.cache).
     """
-    backend = caches["default"]  # `cache` would look it up again for every attribute
     redis = redis_client()
     if redis is None:
-        found = backend.get_many(names)
+        found = cache.get_many(names)
         return [found.get(name) for name in names]
-    make, prefix, version = backend.key_func, backend.key_prefix, backend.version
     try:
-        values = redis.mget([make(name, prefix, version) for name in names])
+        values = redis.mget(raw_keys(names))
     except outage.REDIS_ERRORS:
         if outage.redis_required():
             raise
         return [None] * len(names)
-    decode = backend.client.decode
-    return [None if value is None else decode(value) for value in values]
+    return decoded(values)
 
 
 def _answer(query: NearbyQuery) -> bytes:
