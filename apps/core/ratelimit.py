@@ -66,10 +66,7 @@ def hit_reading(
 def waiting(name: str, limit: int, window: int, *, now: float | None = None) -> float | None:
     """The seconds to wait before `name` may count another request (None: it may now),
     without counting one. Raises outage.Unavailable while Redis is unreachable."""
-    now = time.time() if now is None else now
-    number = int(now // window)
-    into = now - number * window
-    keys = [f"ratelimit:{name}:{number}", f"ratelimit:{name}:{number - 1}"]
+    keys, into = _windows(name, window, now)
     with outage.requires_redis():
         found = cache.get_many(keys)
     current, previous = (int(found.get(key) or 0) for key in keys)
@@ -79,16 +76,20 @@ def waiting(name: str, limit: int, window: int, *, now: float | None = None) -> 
 def _hit(
     name: str, limit: int, window: int, now: float | None, names: Sequence[str] = ()
 ) -> tuple[float | None, list[Any]]:
-    now = time.time() if now is None else now
-    number = int(now // window)
-    into = now - number * window
-    current_key = f"ratelimit:{name}:{number}"
-    current, previous, values = _counts(current_key, f"ratelimit:{name}:{number - 1}", window, names)
+    (current_key, previous_key), into = _windows(name, window, now)
+    current, previous, values = _counts(current_key, previous_key, window, names)
     wait = _wait(current, previous, limit, window, into)
     if wait is not None:
         with contextlib.suppress(ValueError):  # the key expired meanwhile
             cache.decr(current_key)
     return wait, values
+
+
+def _windows(name: str, window: int, now: float | None) -> tuple[list[str], float]:
+    """The keys of the current and the previous window's counts, and the seconds into the current."""
+    now = time.time() if now is None else now
+    number = int(now // window)
+    return [f"ratelimit:{name}:{number}", f"ratelimit:{name}:{number - 1}"], now - number * window
 
 
 def _wait(current: int, previous: int, limit: int, window: int, into: float) -> float | None:
