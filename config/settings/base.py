@@ -157,9 +157,11 @@ else:
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite")
 # django-prometheus's subclasses of the same backends count connections, queries and errors
 # for /metrics; code asks connection.vendor which database it is on, never the ENGINE.
-DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
-    "django.db.backends.", "django_prometheus.db.backends."
-)
+# PostgreSQL's adds a health check without a round trip (apps.core.databases.postgresql).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "apps.core.databases.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}[DATABASES["default"]["ENGINE"]]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # dj-stripe's own migrations rebuild hundreds of fields one by one (over a minute of
