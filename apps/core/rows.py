@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,6 +40,34 @@ def loaded(model: type[M], db: str, names: Sequence[str], values: Sequence[objec
     if len(ordered) != len(given):
         raise ValueError(f"{model.__name__} has no field among {sorted(set(given) - set(ordered))}")
     return model.from_db(db, ordered, converted)
+
+
+_WHOLE_ROWS: dict[tuple[type[models.Model], str], tuple[str, list[str]]] = {}
+
+
+def by_key(model: type[M], key: object) -> M | None:
+    """The row of `model` whose key is `key`, every field read, or None: what
+    ``model._default_manager.get(pk=key)`` finds on a manager that filters nothing, by a
+    statement built once per model rather than by the ORM for every call."""
+    db = router.db_for_read(model)
+    connection = connections[db]
+    key = model._meta.pk.to_python(key)
+    if isinstance(key, int) and not is_key(key):
+        return None
+    built = _WHOLE_ROWS.get((model, connection.vendor))
+    if built is None:
+        fields, quote = model._meta.concrete_fields, connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        # Every name comes from the model and is quoted; the key is a parameter.
+        statement = f"SELECT {columns} FROM {table} WHERE {pk} = %s"  # noqa: S608
+        built = statement, [field.attname for field in fields]
+        _WHOLE_ROWS[(model, connection.vendor)] = built
+    statement, names = built
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [key])
+        row = cursor.fetchone()
+    return loaded(model, db, names, row) if row is not None else None
 
 
 def moment(value: datetime | str | None) -> datetime | None:
