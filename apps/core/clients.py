@@ -16,35 +16,51 @@ def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+def _within(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]) -> bool:
+    return any(ip in network for network in networks)
+
+
+@lru_cache(maxsize=256)
+def _trusted_peer(address: str, proxies: tuple[str, ...]) -> bool:
+    """Whether the socket's peer is a trusted proxy: a few load balancers' addresses, asked
+    about on every request."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in networks)
+    return _within(ip, _networks(proxies))
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's IP address.
+    """The client's IP address, worked out once per request (the log, the rate limits and
+    the views all ask).
 
     X-Forwarded-For is read only when the socket's peer is one of TRUSTED_PROXIES: then
     the client is its right-most entry that is not itself a trusted proxy (anything left
     of that the client may have written). Otherwise the peer is the client, whatever the
     header says, so a client reaching the server directly cannot pick its own address.
     """
+    known = getattr(request, "_client_address", None)
+    if known is None:
+        known = request._client_address = _client_address(request)
+    return known
+
+
+def _client_address(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
-    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    proxies = tuple(settings.TRUSTED_PROXIES)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if not forwarded or not _trusted(remote, networks):
+    if not forwarded or not _trusted_peer(remote, proxies):
         return remote
+    networks = _networks(proxies)
     vouched_by = remote
     for entry in reversed([part.strip() for part in forwarded.split(",")]):
         try:
-            ipaddress.ip_address(entry)
+            ip = ipaddress.ip_address(entry)
         except ValueError:
             # A trusted proxy passed on something that is not an address: believe only it.
             return vouched_by
-        if not _trusted(entry, networks):
+        if not _within(ip, networks):
             return entry
         vouched_by = entry
     # Every hop is a trusted proxy: the left-most one is as close to the client as we get.
