@@ -11,7 +11,11 @@ receives counts the vote's track at least as high as the vote's response did (sn
 are coalesced, so one message may carry several votes). Reports the vote POST latency,
 vote -> last socket, the delivered fraction (must be 1.0) and acknowledged votes against
 Vote rows (must be equal); the web's CPU per vote (gunicorn's master and workers over the run,
-from /proc, divided by the votes sent); and the SQL statements one vote POST runs, in all and
+from /proc, divided by the votes sent), beside its floor in the same run: the CPU per request
+of a constant view (`/healthz`) that a second gunicorn like the web's serves at the votes'
+rate and times, each on a new connection as a vote is (a request that comes alone every 50 ms
+finds the process's caches cold, and costs two to three times what it costs back to back);
+and the SQL statements one vote POST runs, in all and
 from the event's lock to the commit, counted in this process with Django's
 CaptureQueriesContext through the same view, middleware and database before the run (a guest
 of its own votes a few times; its votes are not counted as the run's). The floor, in the same
@@ -38,7 +42,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
@@ -58,6 +62,7 @@ DB = "encore_bench_votes"
 RESULTS = common.ROOT / "bench" / "results" / "votes.md"
 TRACKS = 40  # under the 50 entries a queue message carries, so every vote stays visible
 FLOOR_SECONDS = 15
+CONSTANT_LABEL = "gunicorn sync x2, constant view"
 FLOOR_CHANNEL = f"{common.CACHE_PREFIX}:votes-floor"
 GRACE_SECONDS = 3
 # Enough threads that a slow answer does not hold back the next votes (open-loop load).
@@ -205,10 +210,14 @@ def plan(tokens: list[str], tracks: list[int], rate: int, duration: int, rng: ra
 # --- the clients that pace the load (run in their own process, apart from the sockets) -----
 
 
-def cast_votes(web_port: int, event_id: int, plan: list[tuple[str, int, float]]) -> list[tuple]:
-    """POST (token, track, offset) votes at their times from a few threads.
+def cast_votes(
+    web_port: int, event_id: int, plan: list[tuple[str, int, float]], constant_port: int
+) -> list[tuple]:
+    """POST (token, track, offset) votes at their times from a few threads; at each vote's time
+    also GET the constant view from the gunicorn at `constant_port`, each on a new connection
+    as the votes are (its CPU per request is the floor of the web's CPU per vote).
 
-    Returns (sent_at, answered_at, status, reported count) for each, in order; plain tuples
+    Returns (sent_at, answered_at, status, reported count) for each vote, in order; plain tuples
     cross the process boundary where this module's classes would not.
     """
     start = time.monotonic() + 0.2
@@ -230,13 +239,24 @@ def cast_votes(web_port: int, event_id: int, plan: list[tuple[str, int, float]])
         answered_at = time.monotonic()
         return sent_at, answered_at, response.status, reported_count(data) if response.status == 201 else 0
 
-    with ThreadPoolExecutor(POST_THREADS) as pool:
+    def constant() -> None:
+        connection = http.client.HTTPConnection(common.HOST, constant_port, timeout=POST_TIMEOUT)
+        try:
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+        except OSError:
+            pass
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(POST_THREADS) as pool, ThreadPoolExecutor(POST_THREADS) as floor:
         futures = []
         for token, track, offset in plan:
             delay = start + offset - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             futures.append(pool.submit(post, token, track))
+            floor.submit(constant)
         answers = []
         for future in futures:
             # A server that stopped answering ends the run rather than keeping it going.
@@ -480,10 +500,12 @@ def prepare(db: str, rate: int) -> dict[str, str]:
 
 
 def start_servers(env: dict[str, str], logdir: Path) -> list[common.Running]:
-    """gunicorn (2 sync workers) and uvicorn (2 workers), as the Procfile's `web` and `ws`."""
+    """gunicorn (2 sync workers) and uvicorn (2 workers), as the Procfile's `web` and `ws`; and a
+    second gunicorn like the first, for the constant view at the votes' rate (the CPU floor)."""
     web = common.gunicorn_sync(2, {"LOG_LEVEL": "WARNING"})
     ws = common.uvicorn_ws(2, {"LOG_LEVEL": "WARNING"})
-    running = [common.Running(server, env, None, logdir) for server in (web, ws)]
+    constant = replace(common.gunicorn_sync(2, {"LOG_LEVEL": "WARNING"}), label=CONSTANT_LABEL)
+    running = [common.Running(server, env, None, logdir) for server in (web, ws, constant)]
     for server in running:
         server.wait_ready()
     return running
@@ -500,7 +522,11 @@ def vote_load(
             f"http://{common.HOST}:{ws_port}",
             count,
             in_own_process(
-                cast_votes, running[0].port, event_id, [(v.token, v.track, v.offset) for v in votes]
+                cast_votes,
+                running[0].port,
+                event_id,
+                [(v.token, v.track, v.offset) for v in votes],
+                running[2].port,
             ),
             running,
         )
@@ -664,6 +690,7 @@ def report(args: argparse.Namespace, outcome: Outcome) -> tuple[str, bool]:
     cores = ", ".join(f"{label} {used:.2f}" for label, used in window.cores.items())
     web_cores = next(iter(window.cores.values()), 0.0)
     web_ms_per_vote = window.seconds * web_cores * 1000 / max(len(outcome.votes) - unsent, 1)
+    constant_ms = window.seconds * window.cores.get(CONSTANT_LABEL, 0.0) * 1000 / max(len(outcome.votes), 1)
     # The first probe vote warms the process up; the others are what a vote costs.
     measured = [q for q in outcome.queries[1:] if q.status == 201] or outcome.queries
     sql = max((q.sql for q in measured), default=0)
@@ -737,6 +764,13 @@ def report(args: argparse.Namespace, outcome: Outcome) -> tuple[str, bool]:
     out.write(f"| SQL statements from the event's lock to COMMIT | **{under_lock}** | ≤ 5 |\n")
     out.write(f"| SQL statements per vote POST (BEGIN and COMMIT left out) | **{sql}** | |\n")
     out.write(f"| web CPU per vote (gunicorn, over the run) | **{web_ms_per_vote:.1f} ms** | ≤ 5 ms |\n")
+    out.write(
+        f"| floor, same run: CPU per request of the constant view (`/healthz`) at the votes' rate,"
+        f" through a gunicorn like the web's | {constant_ms:.1f} ms"
+        f" (a vote costs **{web_ms_per_vote / constant_ms:.1f}x**) | |\n"
+        if constant_ms
+        else ""
+    )
     request_ms = statistics.median(q.cpu_ms for q in measured) if measured else float("nan")
     out.write(
         f"| a vote POST's own CPU, before the run in this process (its thread, no snapshot; median)"
