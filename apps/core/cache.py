@@ -1,6 +1,6 @@
 """The Redis cache, which answers as a miss while Redis is unreachable.
 
-Most of what the cache holds is a speed-up (nearby answers, trending lists, pool rules,
+Most of what the cache holds is a speed-up (nearby answers, trending lists, sessions,
 counts): losing Redis must slow those requests, not fail them. Code that needs Redis to be
 correct runs under ``apps.core.outage.requires_redis()``, where the same cache raises and the
 request answers 503 (see apps.core.outage for the rule).

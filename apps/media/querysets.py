@@ -54,6 +54,7 @@ class MediaItemQuerySet(models.QuerySet):
 # public() for one track by its key, written out: a busy night's votes each look one up, and
 # through the ORM building the statement cost five times what running it did. A test keeps it
 # and public() the same.
+PUBLIC_TRACK_FIELDS = ("id", "title", "genre_id", "area_id", "artist_id")
 PUBLIC_TRACK = (
     "SELECT track.id, track.title, track.genre_id, track.area_id, track.artist_id"
     " FROM media_track AS track INNER JOIN accounts_artistprofile AS artist ON artist.id = track.artist_id"
@@ -72,7 +73,7 @@ class TrackQuerySet(MediaItemQuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        return loaded(self.model, self.db, ("id", "title", "genre_id", "area_id", "artist_id"), row)
+        return loaded(self.model, self.db, PUBLIC_TRACK_FIELDS, row)
 
 
 class CurrentStoryManager(models.Manager.from_queryset(MediaItemQuerySet)):

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db import connections, models, router
 
 from apps.core.rows import is_key, loaded, moment
+from apps.media.querysets import PUBLIC_TRACK, PUBLIC_TRACK_FIELDS
 
 # --- a vote's statements, written out -------------------------------------------------------
 # A busy night runs these twenty times a second, all but the first under the event's lock;
@@ -33,6 +35,31 @@ FROM venues_event AS event
 LEFT JOIN venues_guest AS guest ON guest.event_id = event.id AND guest.user_id = %s
 WHERE event.id = %s AND event.status <> %s
 """
+# A track of an event's pool (LocalCatalog.pool(), for one track): public, and named by one
+# of the pool's rules. A vote checks this before taking the lock.
+POOL_RULES = (
+    ("pool_tracks", "track.id"),
+    ("pool_genres", "track.genre_id"),
+    ("pool_areas", "track.area_id"),
+    ("pool_artists", "track.artist_id"),
+)
+
+
+@cache  # once the models are ready: the rules' tables are named by their models
+def _pool_track() -> str:
+    from .models import Event
+
+    rules = []
+    for name, column in POOL_RULES:
+        field = Event._meta.get_field(name)
+        table = field.remote_field.through._meta.db_table
+        event_id, rule_id = field.m2m_column_name(), field.m2m_reverse_name()
+        # Every name comes from the models; the keys are parameters.
+        rule = f"SELECT 1 FROM {table} AS rule WHERE rule.{event_id} = %s AND rule.{rule_id} = {column}"  # noqa: S608
+        rules.append(f"EXISTS ({rule})")
+    return PUBLIC_TRACK + " AND (" + " OR ".join(rules) + ")"
+
+
 # The queue every client shows, built for each change of a busy night (at most once per
 # coalescing window): the rows of queued(), playing() and history(), written out with their
 # track and artist. A test keeps their order the querysets' own.
@@ -153,6 +180,18 @@ class EventQuerySet(models.QuerySet):
         if guest_id is None:
             return event, None
         return event, loaded(Guest, self.db, ("id", "event_id", "user_id"), (guest_id, event_id, user_id))
+
+    def pool_track(self, event_id: int, track_id: int):  # noqa: ANN201 - a Track, or None
+        """The track of the event's pool with this key, loaded as Track.objects.public_one
+        loads it, or None: not a public track, or named by none of the pool's rules."""
+        from apps.media.models import MediaStatus, Track
+
+        if not is_key(track_id):
+            return None
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(_pool_track(), [track_id, MediaStatus.READY, *[event_id] * len(POOL_RULES)])
+            row = cursor.fetchone()
+        return loaded(Track, self.db, PUBLIC_TRACK_FIELDS, row) if row is not None else None
 
     def status_of(self, event_id: int) -> str | None:
         with connections[self.db].cursor() as cursor:
