@@ -15,10 +15,12 @@ from typing import Any
 
 import structlog
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.storage import default_storage
 from django.db import close_old_connections
+from redis.commands.core import Script
 
+from apps.core.counters import decoded, raw_keys, redis_client
 from apps.core.realtime import after_commit, current_seq, layer_in_process, send_failed, send_now
 from apps.core.threads import PerProcess
 
@@ -174,25 +176,57 @@ class _SnapshotSender:
 _snapshots = PerProcess(_SnapshotSender)
 
 
+# What a change asks for, decided in one round trip to Redis: a send now (nothing sent in the
+# last window: 1), one when the window closes (the first change since the last send: 2, with
+# the time of that send), or nothing more (one is already due: 0).
+_COALESCE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {2, redis.call('GET', KEYS[1])} end
+return {0}
+"""
+_coalesce_script = Script(None, _COALESCE.encode())  # loaded into Redis on first use
+SEND_NOW, SEND_LATER, ALREADY_DUE = 1, 2, 0
+
+
+def _coalesce(event_id: int, now: float, window: float) -> tuple[int, float | None]:
+    """(SEND_NOW, None), (SEND_LATER, time of the last send or None) or (ALREADY_DUE, None).
+
+    Marks this send, or the pending one; the pending mark outlives a window a little, in
+    case its process dies before sending."""
+    sent, pending = _keys(event_id)
+    redis = redis_client()
+    if redis is None:
+        if cache.add(sent, now, timeout=window):
+            return SEND_NOW, None
+        if cache.add(pending, 1, timeout=window * 4):
+            return SEND_LATER, cache.get(sent)
+        return ALREADY_DUE, None
+    encode = caches["default"].client.encode
+    millis = max(int(window * 1000), 1)
+    reply = _coalesce_script(
+        keys=raw_keys([sent, pending]), args=[encode(now), millis, encode(1), millis * 4], client=redis
+    )
+    sent_at = decoded(reply[1:2])[0] if len(reply) > 1 else None
+    return int(reply[0]), sent_at
+
+
 def _request_snapshot(event_id: int) -> None:
     window = settings.EVENT_QUEUE_COALESCE_SECONDS
     if window <= 0:
         send_queue(event_id)
         return
-    sent, pending = _keys(event_id)
     now = time.time()
+    asked, sent_at = _coalesce(event_id, now, window)
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
-    if cache.add(sent, now, timeout=window):
+    if asked == SEND_NOW:
         if layer_in_process():
             # Only the request can reach the sockets' event loop here: send from it.
             send_queue(event_id)
         else:
             _snapshots.get().request(event_id, delay=0, trailing=False)
-        return
-    # Otherwise one send when the window closes carries every change made meanwhile. The
-    # pending mark outlives a window a little, in case its process dies first.
-    if cache.add(pending, 1, timeout=window * 4):
-        sent_at = cache.get(sent) or now
+    # Otherwise one send when the window closes carries every change made meanwhile.
+    elif asked == SEND_LATER:
+        sent_at = sent_at or now
         _snapshots.get().request(event_id, delay=max(0.0, sent_at + window - now), trailing=True)
 
 

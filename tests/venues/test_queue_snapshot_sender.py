@@ -96,3 +96,26 @@ def test_with_the_in_process_layer_the_first_snapshot_goes_out_from_the_request(
     events._request_snapshot(next(_event_ids))
     [(_, _, thread)] = sends["calls"]
     assert thread == threading.current_thread().name
+
+
+@pytest.mark.redis
+def test_with_redis_a_change_asks_for_its_snapshot_in_one_round_trip(sends, monkeypatch):
+    from redis.connection import AbstractConnection
+
+    event_id = next(_event_ids)
+    events._request_snapshot(event_id)  # sent at once: the window is now busy
+    wait_for(sends, 1)
+    trips = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):  # noqa: ANN001, ANN202
+        trips.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    events._request_snapshot(event_id)  # the first change since: a send when the window closes
+    events._request_snapshot(event_id)  # one is already due
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    assert len(trips) == 2
+    wait_for(sends, 1)
+    assert len(sends["calls"]) == 2
