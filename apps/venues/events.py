@@ -84,17 +84,18 @@ def _playing(event_id: int, row: dict[str, Any]) -> dict[str, Any]:
 def queue_state(event_id: int) -> dict[str, Any]:
     """Now playing, the queue in order and the last few played: what every client shows.
 
-    Built for every change, from rows written out by hand (QueueEntry.objects.entry_rows).
+    Built for every change, from one statement written out by hand (QueueEntry.objects.whole_queue).
     """
-    from .models import Event, QueueEntry
+    from .models import QueueEntry
 
-    status = Event.objects.status_of(event_id)
-    entries = QueueEntry.objects
+    limits = {"playing": 1, "queued": QUEUE_LENGTH, "history": HISTORY_LENGTH}
+    status, parts = QueueEntry.objects.whole_queue(event_id, limits)
+    playing = parts["playing"]
     return {
         "event": {"id": event_id, "status": status},
-        "now_playing": now_playing_state(event_id),
-        "queue": [_entry(row) for row in entries.entry_rows(event_id, "queued", QUEUE_LENGTH)],
-        "history": [_entry(row) for row in entries.entry_rows(event_id, "history", HISTORY_LENGTH)],
+        "now_playing": _playing(event_id, playing[0]) if playing else None,
+        "queue": [_entry(row) for row in parts["queued"]],
+        "history": [_entry(row) for row in parts["history"]],
     }
 
 

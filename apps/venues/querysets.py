@@ -70,13 +70,45 @@ FROM venues_queueentry AS entry
 INNER JOIN media_track AS track ON track.id = entry.track_id
 INNER JOIN accounts_artistprofile AS artist ON artist.id = track.artist_id
 WHERE entry.event_id = %s AND """
-QUEUE_PARTS = {
-    "playing": "entry.status = 'playing' LIMIT %s",
-    "queued": "entry.status = 'queued' ORDER BY entry.votes DESC, entry.reached_at, entry.id LIMIT %s",
-    "history": "entry.status IN ('played', 'skipped')"
-    " ORDER BY entry.finished_at DESC, entry.id DESC LIMIT %s",
+# Each part of the queue: which entries, in which order (the querysets' own: queued(),
+# playing(), history()).
+QUEUE_STATUSES = {"playing": "= 'playing'", "queued": "= 'queued'", "history": "IN ('played', 'skipped')"}
+QUEUE_ORDER = {
+    "playing": ("id",),
+    "queued": ("votes DESC", "reached_at", "id"),
+    "history": ("finished_at DESC", "id DESC"),
 }
-EVENT_STATUS = "SELECT status FROM venues_event WHERE id = %s"
+
+
+def _ordered(part: str, table: str = "") -> str:
+    return ", ".join(f"{table}{term}" for term in QUEUE_ORDER[part])
+
+
+QUEUE_PARTS = {
+    part: f"entry.status {QUEUE_STATUSES[part]} ORDER BY {_ordered(part, 'entry.')} LIMIT %s"
+    for part in QUEUE_ORDER
+}
+# The whole queue in one statement, for a snapshot: the event's status, then each part's
+# entries, chosen and numbered in the part's order.
+_PART = """
+SELECT {number} AS part, ROW_NUMBER() OVER (ORDER BY {order}) AS place, id
+FROM (SELECT id, votes, reached_at, finished_at FROM venues_queueentry
+      WHERE event_id = %s AND status {status} ORDER BY {order} LIMIT %s) AS {part}"""
+_CHOSEN = " UNION ALL ".join(
+    _PART.format(number=number, order=_ordered(part), status=QUEUE_STATUSES[part], part=part)
+    for number, part in enumerate(QUEUE_ORDER)
+)
+WHOLE_QUEUE = f"""
+SELECT event.status, chosen.part, entry.id, entry.votes, entry.status, entry.started_at,
+       entry.track_id, track.title, track.duration, track.thumbnail, artist.slug, artist.stage_name,
+       track.web_file
+FROM venues_event AS event
+LEFT JOIN ({_CHOSEN}) AS chosen ON 1 = 1
+LEFT JOIN venues_queueentry AS entry ON entry.id = chosen.id
+LEFT JOIN media_track AS track ON track.id = entry.track_id
+LEFT JOIN accounts_artistprofile AS artist ON artist.id = track.artist_id
+WHERE event.id = %s ORDER BY chosen.part, chosen.place
+"""  # noqa: S608 - only the parts above are interpolated; values go as parameters
 # Named as values() names them, for the messages built from them.
 ENTRY_ROW_NAMES = (
     "id",
@@ -193,12 +225,6 @@ class EventQuerySet(models.QuerySet):
             row = cursor.fetchone()
         return loaded(Track, self.db, PUBLIC_TRACK_FIELDS, row) if row is not None else None
 
-    def status_of(self, event_id: int) -> str | None:
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(EVENT_STATUS, [event_id])
-            row = cursor.fetchone()
-        return row[0] if row else None
-
     def lock_for_vote(self, event_id: int) -> VoteRules | None:
         """Take the event's lock (where the database locks rows) and read its vote rules."""
         connection = connections[router.db_for_write(self.model)]
@@ -230,6 +256,24 @@ class QueueEntryQuerySet(models.QuerySet):
         for row in named:
             row["started_at"] = moment(row["started_at"])
         return named
+
+    def whole_queue(self, event_id: int, limits: dict[str, int]) -> tuple[str | None, dict[str, list[dict]]]:
+        """The event's status (None: no such event) and each part's entry_rows(), up to its
+        limit in `limits`, in one statement: what a snapshot shows."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                WHOLE_QUEUE,
+                [*(value for part in QUEUE_ORDER for value in (event_id, limits[part])), event_id],
+            )
+            rows = cursor.fetchall()
+        parts: dict[str, list[dict]] = {part: [] for part in QUEUE_ORDER}
+        names = list(QUEUE_ORDER)
+        for _, part, *values in rows:
+            if part is not None:
+                row = dict(zip(ENTRY_ROW_NAMES, values, strict=True))
+                row["started_at"] = moment(row["started_at"])
+                parts[names[part]].append(row)
+        return (rows[0][0] if rows else None), parts
 
     def ballot(self, event_id: int, track_id: int, guest_id: int, *, since: datetime, cap: int) -> Ballot:
         """Read under the event's lock, from the database a vote is written to."""

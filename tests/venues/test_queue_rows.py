@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.venues import events
@@ -75,3 +77,31 @@ def test_the_playing_entry_carries_its_start_and_where_the_player_loads_it(busy_
     assert state["now_playing"]["started_at"] == playing.started_at.isoformat()
     assert state["now_playing"]["track"]["stream_url"] == playing.track.web_file.url
     assert state["event"] == {"id": busy_night.pk, "status": "active"}
+
+
+@pytest.mark.parametrize(
+    "limits", [{"playing": 1, "queued": 50, "history": 5}, {"playing": 1, "queued": 2, "history": 1}]
+)
+def test_the_whole_queue_in_one_statement_is_each_part_read_on_its_own(busy_night, limits):
+    entries = QueueEntry.objects
+
+    with CaptureQueriesContext(connection) as captured:
+        status, parts = entries.whole_queue(busy_night.pk, limits)
+
+    assert len(captured) == 1
+    assert status == "active"
+    assert parts == {part: entries.entry_rows(busy_night.pk, part, limit) for part, limit in limits.items()}
+
+
+def test_an_event_with_no_entries_has_its_status_and_empty_parts():
+    event = EventFactory()
+
+    status, parts = QueueEntry.objects.whole_queue(event.pk, {"playing": 1, "queued": 50, "history": 5})
+
+    assert (status, parts) == ("active", {"playing": [], "queued": [], "history": []})
+
+
+def test_no_such_event_has_no_status():
+    status, parts = QueueEntry.objects.whole_queue(2**40, {"playing": 1, "queued": 50, "history": 5})
+
+    assert (status, parts) == (None, {"playing": [], "queued": [], "history": []})
