@@ -42,13 +42,15 @@ def increment_many(starts: dict[str, int]) -> dict[str, int]:
     redis = redis_client()
     if redis is None:
         return {key: increment(key, start=start) for key, start in starts.items()}
-    made = [cache.make_and_validate_key(key) for key in starts]
+    commands: list[tuple] = [("MULTI",)]
+    for key, start in zip(raw_keys(list(starts)), starts.values(), strict=True):
+        commands += [("SET", key, start, "NX"), ("INCR", key)]
     try:
-        with redis.pipeline(transaction=True) as pipe:
-            for key, start in zip(made, starts.values(), strict=True):
-                pipe.set(key, start, nx=True)
-                pipe.incr(key)
-            values = pipe.execute()[1::2]
+        *_, replies = round_trip(redis, *commands, ("EXEC",))
+        failed = next((reply for reply in replies if isinstance(reply, Exception)), None)
+        if failed is not None:
+            raise failed
+        values = replies[1::2]
     except outage.REDIS_ERRORS:
         if outage.redis_required():
             raise
