@@ -62,7 +62,7 @@ class _Sender:
 _sender = PerProcess(_Sender)
 
 
-def _seq_key(group: str) -> str:
+def seq_key(group: str) -> str:
     return f"realtime:seq:{group}"
 
 
@@ -81,7 +81,7 @@ def current_seqs(groups: Iterable[str]) -> dict[str, int]:
     message follows, so a group's first message is no gap for the sockets that watch it.
     """
     groups = list(groups)
-    keys = {group: _seq_key(group) for group in groups}
+    keys = {group: seq_key(group) for group in groups}
     found = cache.get_many(list(keys.values()))
     missing = [key for key in keys.values() if key not in found]
     if missing:
@@ -93,7 +93,7 @@ def current_seqs(groups: Iterable[str]) -> dict[str, int]:
 
 
 def next_seq(group: str) -> int:
-    return increment(_seq_key(group), start=_now_start())
+    return increment(seq_key(group), start=_now_start())
 
 
 def layer_in_process() -> bool:
@@ -120,12 +120,12 @@ def send_now(
     """
     groups = list(dict.fromkeys([groups] if isinstance(groups, str) else groups))
     start = _now_start()
-    starts = {_seq_key(group): start for group in groups}
+    starts = {seq_key(group): start for group in groups}
     counted = increment_many({**starts, **dict.fromkeys(also_increment, 0)})
     if len(groups) == 1:
-        numbers: dict[str, Any] = {"group": groups[0], "seq": counted[_seq_key(groups[0])]}
+        numbers: dict[str, Any] = {"group": groups[0], "seq": counted[seq_key(groups[0])]}
     else:
-        numbers = {"seqs": {group: counted[_seq_key(group)] for group in groups}}
+        numbers = {"seqs": {group: counted[seq_key(group)] for group in groups}}
     # Serialized here, once, rather than once by each socket that gets it.
     text = orjson.dumps({"type": event_type, **numbers, **payload}).decode()
     _publish(groups, {"type": "relay", "id": secrets.token_hex(8), "groups": groups, "text": text})

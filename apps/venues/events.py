@@ -21,7 +21,7 @@ from django.db import close_old_connections
 from redis.commands.core import Script
 
 from apps.core.counters import decoded, raw_keys, redis_client
-from apps.core.realtime import after_commit, current_seq, layer_in_process, send_failed, send_now
+from apps.core.realtime import after_commit, current_seq, layer_in_process, send_failed, send_now, seq_key
 from apps.core.threads import PerProcess
 
 from . import metrics
@@ -179,18 +179,24 @@ _snapshots = PerProcess(_SnapshotSender)
 
 # What a change asks for, decided in one round trip to Redis: a send now (nothing sent in the
 # last window: 1), one when the window closes (the first change since the last send: 2, with
-# the time of that send), or nothing more (one is already due: 0).
+# the time of that send), or nothing more (one is already due: 0); and the event's last update
+# number, which the snapshot asked for will follow.
 _COALESCE = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end
-if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {2, redis.call('GET', KEYS[1])} end
-return {0}
+local seq = redis.call('GET', KEYS[3])
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, false, seq} end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then
+  return {2, redis.call('GET', KEYS[1]), seq}
+end
+return {0, false, seq}
 """
 _coalesce_script = Script(None, _COALESCE.encode())  # loaded into Redis on first use
 SEND_NOW, SEND_LATER, ALREADY_DUE = 1, 2, 0
 
 
-def _coalesce(event_id: int, now: float, window: float) -> tuple[int, float | None]:
-    """(SEND_NOW, None), (SEND_LATER, time of the last send or None) or (ALREADY_DUE, None).
+def _coalesce(event_id: int, now: float, window: float) -> tuple[int, float | None, int | None]:
+    """(SEND_NOW, None, seq), (SEND_LATER, time of the last send or None, seq) or
+    (ALREADY_DUE, None, seq); seq is the event's last update number where it was read with
+    them (None: read it on its own).
 
     Marks this send, or the pending one; the pending mark outlives a window a little, in
     case its process dies before sending."""
@@ -198,26 +204,29 @@ def _coalesce(event_id: int, now: float, window: float) -> tuple[int, float | No
     redis = redis_client()
     if redis is None:
         if cache.add(sent, now, timeout=window):
-            return SEND_NOW, None
+            return SEND_NOW, None, None
         if cache.add(pending, 1, timeout=window * 4):
-            return SEND_LATER, cache.get(sent)
-        return ALREADY_DUE, None
+            return SEND_LATER, cache.get(sent), None
+        return ALREADY_DUE, None, None
     encode = caches["default"].client.encode
     millis = max(int(window * 1000), 1)
-    reply = _coalesce_script(
-        keys=raw_keys([sent, pending]), args=[encode(now), millis, encode(1), millis * 4], client=redis
+    keys = raw_keys([sent, pending, seq_key(event_group(event_id))])
+    asked, sent_at, seq = _coalesce_script(
+        keys=keys, args=[encode(now), millis, encode(1), millis * 4], client=redis
     )
-    sent_at = decoded(reply[1:2])[0] if len(reply) > 1 else None
-    return int(reply[0]), sent_at
+    sent_at, seq = decoded([sent_at, seq])
+    return int(asked), sent_at, seq
 
 
-def _request_snapshot(event_id: int) -> None:
+def _request_snapshot(event_id: int) -> int | None:
+    """Ask for a snapshot of the event's queue; return its last update number where it was
+    read on the way (None: not read)."""
     window = settings.EVENT_QUEUE_COALESCE_SECONDS
     if window <= 0:
         send_queue(event_id)
-        return
+        return None
     now = time.time()
-    asked, sent_at = _coalesce(event_id, now, window)
+    asked, sent_at, seq = _coalesce(event_id, now, window)
     # Nothing sent in the last window: send now, so a quiet queue updates at once.
     if asked == SEND_NOW:
         if layer_in_process():
@@ -229,11 +238,26 @@ def _request_snapshot(event_id: int) -> None:
     elif asked == SEND_LATER:
         sent_at = sent_at or now
         _snapshots.get().request(event_id, delay=max(0.0, sent_at + window - now), trailing=True)
+    return seq
 
 
-def queue_changed(event_id: int) -> None:
+class QueueChange:
+    """A change of an event's queue, whose snapshot is asked for once the transaction commits."""
+
+    # The event's last update number, read as the snapshot was asked for (the snapshot will
+    # follow it); None until then, or where it was not read on the way.
+    seq: int | None = None
+
+
+def queue_changed(event_id: int) -> QueueChange:
     """The queue of an event changed: a snapshot goes out soon, after the transaction commits."""
-    after_commit(lambda: _request_snapshot(event_id), event_group(event_id), "queue.updated")
+    change = QueueChange()
+
+    def request() -> None:
+        change.seq = _request_snapshot(event_id)
+
+    after_commit(request, event_group(event_id), "queue.updated")
+    return change
 
 
 def track_started(event_id: int) -> None:

@@ -297,11 +297,14 @@ def cast_vote(event: Event, track_id: int, *, guest: Guest, network: str = "") -
                 counted=created,
             )
             entry.reached_at = now
-            events.queue_changed(event.pk)
+            change = events.queue_changed(event.pk)
     except IntegrityError:
         # The constraints are the last word on duplicates; the locks above make this rare.
         raise Conflict("You already voted for this track.", code="already_voted", field="track") from None
     metrics.VOTES.inc()
+    # The event's last update number, read as the vote's snapshot was asked for (None inside an
+    # outer transaction, which has not committed yet): the vote's answer carries it.
+    entry.queue_seq = change.seq
     return entry
 
 

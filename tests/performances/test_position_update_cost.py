@@ -66,4 +66,4 @@ def test_a_position_update_counts_everything_in_one_call(
     cells = cells_of(moved) | cells_of(performance)
     groups = {map_group(cell) for cell in cells} | {performance_group(performance.pk)}
     (starts,) = calls
-    assert {realtime._seq_key(group) for group in groups} | set(nearby.version_keys(cells)) == set(starts)
+    assert {realtime.seq_key(group) for group in groups} | set(nearby.version_keys(cells)) == set(starts)

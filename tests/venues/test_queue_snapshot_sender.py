@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from apps.core.realtime import current_seq
 from apps.venues import events
 
 # The thread checks its database connection between sends, as a request would.
@@ -112,9 +113,12 @@ def test_with_redis_a_change_asks_for_its_snapshot_in_one_round_trip(sends, monk
         trips.append(command)
         return send(self, command, check_health)
 
+    seq = current_seq(events.event_group(event_id))
     monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    events._request_snapshot(event_id)  # the first change since: a send when the window closes
-    events._request_snapshot(event_id)  # one is already due
+    # The first change since: a send when the window closes; then one is already due. Each
+    # also reads the event's last update number, which the vote's answer carries.
+    assert events._request_snapshot(event_id) == seq
+    assert events._request_snapshot(event_id) == seq
     monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
     assert len(trips) == 2
     wait_for(sends, 1)

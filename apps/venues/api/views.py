@@ -77,7 +77,9 @@ def voted_response(entry: QueueEntry) -> HttpResponse:
     voted = {"id": entry.pk, "track": entry.track_id, "votes": entry.votes}
     # Just the vote: the new queue reaches every client, this one too, over the socket
     # (or from queue/); building it for each vote would double the work of the busiest path.
-    seq = current_seq(events.event_group(entry.event_id))
+    seq = getattr(entry, "queue_seq", None)
+    if seq is None:
+        seq = current_seq(events.event_group(entry.event_id))
     return json_response({"entry": voted, "seq": seq}, status.HTTP_201_CREATED)
 
 
