@@ -13,36 +13,38 @@ whatever of it the pub/sub connection does not hold, until Redis accepts. redis-
 reconnect only the subscriptions Redis once confirmed on that PubSub object, so a fresh
 connection whose SUBSCRIBE failed during an outage would otherwise hold none, and sockets that
 stayed open through the outage would never hear of another update.
+
+Live updates are sent from code without an event loop (requests, tasks, background threads):
+``publish`` writes them on blocking connections of the process's own, named and serialized
+as channels_redis names and serializes them, so the sockets' side reads them as it reads any
+group_send.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import redis
 import structlog
 from channels_redis import pubsub
+from channels_redis.pubsub import _consistent_hash
 from channels_redis.utils import _close_redis, _wrap_close, decode_hosts
 
+from .counters import round_trip
+
 logger = structlog.get_logger(__name__)
+PUBLISH_TIMEOUT_SECONDS = 5
 
 
 class _Shard(pubsub.RedisSingleShardConnection):
     async def publish(self, channel: str, message: bytes) -> None:
         async with self._lock:
             await self._once_more(lambda: self._redis.publish(channel, message))
-
-    async def publish_many(self, channels: list[str], message: bytes) -> None:
-        async def publish_all() -> None:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for channel in channels:
-                    pipe.publish(channel, message)
-                await pipe.execute()
-
-        async with self._lock:
-            await self._once_more(publish_all)
 
     async def subscribe(self, channel: str) -> None:
         async with self._lock:
@@ -117,20 +119,44 @@ class RedisPubSubLoopLayer(pubsub.RedisPubSubLoopLayer):
         super().__init__(hosts, *args, **kwargs)
         self._shards = [_Shard(host, self) for host in decode_hosts(hosts)]
 
-    async def group_send_many(self, groups: list[str], message: dict[str, Any]) -> None:
-        """group_send to several groups: serialized once, one round trip per Redis server."""
-        data = self.channel_layer.serialize(message)
-        by_shard: dict[_Shard, list[str]] = {}
-        for group in groups:
-            name = self._get_group_channel_name(group)
-            by_shard.setdefault(self._get_shard(name), []).append(name)
-        for shard, names in by_shard.items():
-            await shard.publish_many(names, data)
-
 
 class RedisPubSubChannelLayer(pubsub.RedisPubSubChannelLayer):
-    async def group_send_many(self, groups: list[str], message: dict[str, Any]) -> None:
-        await self._get_layer().group_send_many(groups, message)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._publishers: tuple[int, list[redis.Redis]] | None = None
+        self._publishers_lock = threading.Lock()
+
+    def publish(self, groups: list[str], message: dict[str, Any]) -> None:
+        """group_send to several groups from code without an event loop (a request, a task, a
+        background thread): serialized once, one round trip per Redis server.
+
+        Handing each message to an event loop on another thread cost about ten times the
+        publish itself (240 against 27 µs of CPU), and it is the busiest writes' last step.
+        """
+        data = self.serialize(message)
+        prefix = self._kwargs.get("prefix", "asgi")
+        publishers = self._sync_publishers()
+        by_shard: dict[int, list[str]] = {}
+        for group in groups:
+            name = f"{prefix}__group__{group}"  # as channels_redis names a group's channel
+            by_shard.setdefault(_consistent_hash(name, len(publishers)), []).append(name)
+        for shard, names in by_shard.items():
+            round_trip(publishers[shard], *[("PUBLISH", name, data) for name in names])
+
+    def _sync_publishers(self) -> list[redis.Redis]:
+        """A blocking client per Redis server of the layer, for this process (not inherited
+        across a fork)."""
+        pid = os.getpid()
+        with self._publishers_lock:
+            if self._publishers is None or self._publishers[0] != pid:
+                clients = []
+                for host in decode_hosts(self._kwargs.get("hosts")):
+                    options = {key: value for key, value in host.items() if key != "address"}
+                    # A publish waits this long at most for Redis, as a request does for its cache.
+                    options.setdefault("socket_timeout", PUBLISH_TIMEOUT_SECONDS)
+                    clients.append(redis.Redis.from_url(host["address"], **options))
+                self._publishers = (pid, clients)
+            return self._publishers[1]
 
     def _get_layer(self) -> RedisPubSubLoopLayer:
         # As the stock layer does (one layer per event loop), with the shards above.

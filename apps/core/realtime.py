@@ -14,12 +14,11 @@ they already have. The numbers stay below 2**53, exact as JavaScript numbers, un
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -32,34 +31,11 @@ from .counters import increment, increment_many
 from .hub import deliver_in_process
 from .metrics import LIVE_UPDATES_NOT_SENT, LIVE_UPDATES_SENT
 from .outage import REDIS_ERRORS
-from .threads import PerProcess
-
-SEND_TIMEOUT_SECONDS = 5
 
 logger = structlog.get_logger(__name__)
 # Sends that failed, by message type: per process, so they survive losing Redis.
 _failures: Counter[str] = Counter()
 _failures_lock = threading.Lock()
-
-
-class _Sender:
-    """One event loop per process, on its own thread, that sends to the channel layer.
-
-    From sync code (a web request, a task) async_to_sync would start a new loop for every
-    send, and the layer a new Redis connection with it: several milliseconds per message.
-    This loop lives as long as the process, and so does its connection.
-    """
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="encore-realtime", daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(SEND_TIMEOUT_SECONDS)
-
-
-_sender = PerProcess(_Sender)
 
 
 def seq_key(group: str) -> str:
@@ -138,16 +114,12 @@ def _publish(groups: list[str], message: dict[str, Any]) -> None:
         # One process (tests, the embedded default): straight to its hubs.
         deliver_in_process(message)
         return
-
-    async def publish() -> None:
-        try:
-            await layer.group_send_many(groups, message)
-        except REDIS_ERRORS:
-            # After Redis restarts, the first use of a pooled connection finds it dead
-            # (and drops it): once more on a fresh one. Still down, and it is raised.
-            await layer.group_send_many(groups, message)
-
-    _sender.get().run(publish())
+    try:
+        layer.publish(groups, message)
+    except REDIS_ERRORS:
+        # After Redis restarts, the first use of a pooled connection finds it dead (and
+        # drops it): once more on a fresh one. Still down, and it is raised.
+        layer.publish(groups, message)
 
 
 def send_failed(groups: str | Iterable[str], event_type: str, **context: Any) -> None:
