@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .choices import MediaKind, MediaStatus
-from .querysets import CurrentStoryManager, MediaItemQuerySet, PlayQuerySet, TrackQuerySet
+from .querysets import CurrentStoryManager, MediaItemQuerySet, PlayQuerySet
 
 __all__ = ["Clip", "MediaItem", "MediaKind", "MediaStatus", "Play", "Story", "Track"]
 
@@ -143,8 +143,6 @@ class Track(MediaItem):
     )
     artwork = models.ImageField(upload_to=item_file_path, max_length=300, blank=True)
     play_count = models.PositiveIntegerField(default=0)
-
-    objects = TrackQuerySet.as_manager()
 
     class Meta(MediaItem.Meta):
         indexes = [

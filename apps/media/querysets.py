@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 
 from apps.accounts.roles import is_curator
-from apps.core.rows import is_key, loaded
 
 from .choices import MediaStatus
 
@@ -51,7 +50,8 @@ class MediaItemQuerySet(models.QuerySet):
         return self.select_related("artist")
 
 
-# public() for one track by its key, written out: a busy night's votes each look one up, and
+# public() for one track by its key, written out (with the fields a pool's rules and a queue
+# need): a busy night's votes each look one up (apps.venues: Event.objects.pool_track), and
 # through the ORM building the statement cost five times what running it did. A test keeps it
 # and public() the same.
 PUBLIC_TRACK_FIELDS = ("id", "title", "genre_id", "area_id", "artist_id")
@@ -60,20 +60,6 @@ PUBLIC_TRACK = (
     " FROM media_track AS track INNER JOIN accounts_artistprofile AS artist ON artist.id = track.artist_id"
     " WHERE track.id = %s AND track.status = %s AND NOT track.hidden AND NOT artist.hidden"
 )
-
-
-class TrackQuerySet(MediaItemQuerySet):
-    def public_one(self, track_id: int):  # noqa: ANN201 - a Track, which imports this module
-        """``public().filter(pk=track_id).first()``, with the fields a pool's rules and a queue
-        need loaded (id, title, genre, area, artist); the others load when first read."""
-        if not is_key(track_id):
-            return None
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(PUBLIC_TRACK, [track_id, MediaStatus.READY])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        return loaded(self.model, self.db, PUBLIC_TRACK_FIELDS, row)
 
 
 class CurrentStoryManager(models.Manager.from_queryset(MediaItemQuerySet)):

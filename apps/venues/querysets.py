@@ -214,8 +214,9 @@ class EventQuerySet(models.QuerySet):
         return event, loaded(Guest, self.db, ("id", "event_id", "user_id"), (guest_id, event_id, user_id))
 
     def pool_track(self, event_id: int, track_id: int):  # noqa: ANN201 - a Track, or None
-        """The track of the event's pool with this key, loaded as Track.objects.public_one
-        loads it, or None: not a public track, or named by none of the pool's rules."""
+        """The track of the event's pool with this key (its id, title, genre, area and artist
+        loaded, the rest when first read), or None: not a public track, or named by none of
+        the pool's rules."""
         from apps.media.models import MediaStatus, Track
 
         if not is_key(track_id):

@@ -3,9 +3,12 @@ statement written out by hand; it must find exactly what the pool's queryset fin
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from apps.media.choices import MediaStatus
+from apps.media.models import Track
 from apps.venues.models import Event
 from apps.venues.providers import LocalCatalog
 from tests.factories import AreaFactory, ArtistProfileFactory, EventFactory, GenreFactory, TrackFactory
@@ -48,6 +51,24 @@ def test_pool_track_finds_exactly_the_tracks_the_pool_holds(night):
 
     assert found == set(LocalCatalog().pool(event).values_list("pk", flat=True))
     assert len(found) == 5
+
+
+def test_of_the_tracks_a_pool_names_pool_track_finds_exactly_the_public_ones():
+    event, tracks = EventFactory(), []
+    for status, hidden, artist_hidden in itertools.product(
+        [MediaStatus.READY, MediaStatus.PROCESSING, MediaStatus.FAILED], [False, True], [False, True]
+    ):
+        tracks.append(
+            TrackFactory(status=status, hidden=hidden, artist=ArtistProfileFactory(hidden=artist_hidden))
+        )
+    event.pool_tracks.add(*tracks)
+
+    found = {track.pk for track in tracks if Event.objects.pool_track(event.pk, track.pk) is not None}
+
+    assert found == set(
+        Track.objects.public().filter(pk__in=[track.pk for track in tracks]).values_list("pk", flat=True)
+    )
+    assert len(found) == 1
 
 
 def test_a_change_to_the_pool_is_seen_by_the_next_vote(night):
