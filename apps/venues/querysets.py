@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -123,6 +124,15 @@ ENTRY_ROW_NAMES = (
     "track__artist__stage_name",
     "track__web_file",
 )
+
+
+def _entry_row(values: Sequence[object]) -> dict:
+    """An entry's hand-written row, named as ENTRY_ROW_NAMES says, its start made aware."""
+    row = dict(zip(ENTRY_ROW_NAMES, values, strict=True))
+    row["started_at"] = moment(row["started_at"])
+    return row
+
+
 INSERT_VOTE = (
     "INSERT INTO venues_vote (entry_id, guest_id, event_id, track_id, user_id, created_at)"
     " VALUES (%s, %s, %s, %s, %s, %s)"
@@ -253,10 +263,7 @@ class QueueEntryQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(ENTRY_ROWS + QUEUE_PARTS[part], [event_id, limit])
             rows = cursor.fetchall()
-        named = [dict(zip(ENTRY_ROW_NAMES, row, strict=True)) for row in rows]
-        for row in named:
-            row["started_at"] = moment(row["started_at"])
-        return named
+        return [_entry_row(row) for row in rows]
 
     def whole_queue(self, event_id: int, limits: dict[str, int]) -> tuple[str | None, dict[str, list[dict]]]:
         """The event's status (None: no such event) and each part's entry_rows(), up to its
@@ -271,9 +278,7 @@ class QueueEntryQuerySet(models.QuerySet):
         names = list(QUEUE_ORDER)
         for _, part, *values in rows:
             if part is not None:
-                row = dict(zip(ENTRY_ROW_NAMES, values, strict=True))
-                row["started_at"] = moment(row["started_at"])
-                parts[names[part]].append(row)
+                parts[names[part]].append(_entry_row(values))
         return (rows[0][0] if rows else None), parts
 
     def ballot(self, event_id: int, track_id: int, guest_id: int, *, since: datetime, cap: int) -> Ballot:
