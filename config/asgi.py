@@ -17,6 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from apps.accounts.routing import websocket_urlpatterns as accounts_ws  # noqa: E402
+from apps.core.hub import keeping_server_send  # noqa: E402
 from apps.core.outage import SocketOutageMiddleware  # noqa: E402
 from apps.core.ws_auth import TicketAuthMiddleware  # noqa: E402
 from apps.performances.routing import websocket_urlpatterns as performances_ws  # noqa: E402
@@ -41,4 +42,7 @@ async def websocket(scope, receive, send):  # noqa: ANN001, ANN201
 
 
 # While Redis or the database is down a socket is closed with "try again later", never a 500.
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": SocketOutageMiddleware(websocket)})
+# Live updates are written to the server's own send, past the middleware (see the hub).
+application = ProtocolTypeRouter(
+    {"http": django_asgi_app, "websocket": keeping_server_send(SocketOutageMiddleware(websocket))}
+)

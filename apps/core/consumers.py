@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from .hub import LocalSocket, hub
+from .hub import SERVER_SEND, LocalSocket, hub
 from .metrics import OPEN_SOCKETS
 from .outage import requires_redis
 
@@ -59,7 +59,9 @@ class SnapshotConsumer(AsyncWebsocketConsumer, metaclass=ABCMeta):
         so nothing is written before it, and before the snapshot is read, so no change falls
         between the two."""
         if getattr(self, "local", None) is None:
-            self.local = LocalSocket(self.base_send)  # held until released after the snapshot
+            # Updates go straight to the server (keeping_server_send); held until released
+            # after the snapshot.
+            self.local = LocalSocket(self.scope.get(SERVER_SEND, self.base_send))
             self.local.on_recheck = self.recheck
         self.joined = groups
         await hub().watch(self.local, groups)

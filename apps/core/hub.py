@@ -48,6 +48,25 @@ RESYNC_TEXT = orjson.dumps(
 ).decode()
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Send], Awaitable[None]]
+# Where a socket's scope keeps the server's own send (keeping_server_send).
+SERVER_SEND = "server_send"
+
+
+def keeping_server_send(app: ASGIApp) -> ASGIApp:
+    """`app` with the server's own send kept in each socket's scope, for the hub to write to.
+
+    Middleware between the server and a consumer wraps send: Channels' session middleware looks
+    at the session on every message (to save it on an HTTP response), the outage middleware
+    notes that something was sent (which matters only until the handshake is answered). For an
+    update to an accepted socket none of them acts, and once per socket per update they cost
+    more than the write itself. The handshake and snapshots still go through them.
+    """
+
+    async def keeping(scope: dict[str, Any], receive: Callable, send: Send) -> None:
+        return await app({**scope, SERVER_SEND: send}, receive, send)
+
+    return keeping
 
 
 @types.coroutine
