@@ -60,7 +60,7 @@ def keeping_server_send(app: ASGIApp) -> ASGIApp:
     at the session on every message (to save it on an HTTP response), the outage middleware
     notes that something was sent (which matters only until the handshake is answered). For an
     update to an accepted socket none of them acts, and once per socket per update they cost
-    more than the write itself. The handshake and snapshots still go through them.
+    about as much as the write itself. The handshake and snapshots still go through them.
     """
 
     async def keeping(scope: dict[str, Any], receive: Callable, send: Send) -> None:

@@ -2,7 +2,7 @@
 
 Channels' session middleware looks at the session on every message (it saves it only on an HTTP
 response) and the outage middleware notes that something was sent (it matters only before the
-handshake is answered): once per socket per update, they cost more than writing the update.
+handshake is answered): once per socket per update, they cost about as much as the write.
 The handshake and the snapshot still go through them.
 """
 
