@@ -47,6 +47,17 @@ class AppServer:
             time.sleep(0.05)
         return self
 
+    def wait_idle(self, timeout: float = 10) -> bool:
+        """Wait until no request or socket is being served; False if `timeout` passed first.
+        Sync views and consumers run in threads the server's tasks await, so an idle server is
+        also done with the database."""
+        deadline = time.monotonic() + timeout
+        while self.server.server_state.tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)

@@ -3,6 +3,7 @@ filters, wherever the browser is, and as shows go live, move and end."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -137,6 +138,23 @@ def marker(page, title: str):  # noqa: ANN001, ANN201
     return page.locator(f'#map .leaflet-marker-icon[title="{title}"]')
 
 
+def soon(page, check) -> bool:  # noqa: ANN001
+    """Whether `check()` comes true within five seconds."""
+    deadline = timezone.now() + timedelta(seconds=5)
+    while not check() and timezone.now() < deadline:
+        page.wait_for_timeout(100)
+    return check()
+
+
+def watches(page, lat: float, lng: float) -> bool:  # noqa: ANN001
+    """Whether the map's socket listens to an area around (lat, lng)."""
+    watching = page.locator("#map").get_attribute("data-watching")
+    if not watching:
+        return False
+    south, west, north, east = (float(v) for v in watching.split(","))
+    return south <= lat <= north and west <= lng <= east
+
+
 def test_a_show_going_live_moving_and_ending_changes_the_list_and_the_markers_without_reload(open_page):
     performance = show("Rossio at noon", CENTRE[0], CENTRE[1], starts_in=-5)
     fan = open_page(MAP)
@@ -183,16 +201,7 @@ def test_panning_the_map_searches_and_listens_where_it_now_is(open_page):
     lng = float(re.search(r"lng=(-?[\d.]+)", fan.url).group(1))
     assert lng > CENTRE[1] + 0.03, fan.url  # beyond the first view's cells
 
-    def watching_there() -> bool:
-        south, west, north, east = (
-            float(v) for v in fan.locator("#map").get_attribute("data-watching").split(",")
-        )
-        return south <= lat <= north and west <= lng <= east
-
-    deadline = timezone.now() + timedelta(seconds=5)
-    while not watching_there() and timezone.now() < deadline:
-        fan.wait_for_timeout(100)
-    assert watching_there()
+    assert soon(fan, lambda: watches(fan, lat, lng)), fan.locator("#map").get_attribute("data-watching")
 
     performance = show("Out east", lat, lng, starts_in=-5)
     performer = open_page("/me/performances/", user=performance.artist.user)
@@ -231,9 +240,33 @@ def test_a_show_going_live_early_joins_playing_now_in_the_list_and_on_the_map(op
 
 
 def test_zooming_with_the_buttons_searches_the_view_again(open_page):
-    page = open_page("/map/?radius_km=2")
+    page = open_page("/")
+    frames: list[tuple[str, dict]] = []
+
+    def watch(socket) -> None:  # noqa: ANN001
+        if "/ws/map/" in socket.url:
+            socket.on("framesent", lambda body: frames.append(("sent", json.loads(body))))
+            socket.on("framereceived", lambda body: frames.append(("received", json.loads(body))))
+
+    page.on("websocket", watch)
+    page.goto("/map/?radius_km=2")
+    assert soon(page, lambda: ("received", "snapshot") in [(way, frame["type"]) for way, frame in frames])
     assert "lat=" not in page.url
-    page.locator(".leaflet-control-zoom-out").click()
-    # The search now names where the map is, and the socket listens there.
+
+    with page.expect_response(lambda response: re.search(r"/map/\?.*lat=", response.url)) as searched:
+        page.locator(".leaflet-control-zoom-out").click()
+    # The search now names where the map is: the list is searched there, and the socket listens there.
+    assert searched.value.ok
     expect(page).to_have_url(re.compile(r"lat=-?\d+\.\d{5}&lng=-?\d+\.\d{5}"))
-    expect(page.locator("#map")).to_have_attribute("data-watching", re.compile(r"^-?\d"))
+    lat = re.search(r"lat=(-?[\d.]+)", page.url).group(1)
+    lng = re.search(r"lng=(-?[\d.]+)", page.url).group(1)
+
+    def listening_there() -> bool:
+        sent = [i for i, (way, frame) in enumerate(frames) if way == "sent" and frame["type"] == "subscribe"]
+        return (
+            bool(sent)
+            and (frames[sent[-1]][1]["lat"], frames[sent[-1]][1]["lng"]) == (lat, lng)
+            and any(way == "received" and frame["type"] == "snapshot" for way, frame in frames[sent[-1] :])
+        )
+
+    assert soon(page, listening_there), frames
