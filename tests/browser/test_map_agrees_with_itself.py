@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.waiting import soon
 from tests.factories import AreaFactory, PerformanceFactory, StopFactory, square
 
 pytestmark = pytest.mark.browser
@@ -46,12 +47,13 @@ def expect_same_set(page, titles: list[str]) -> None:  # noqa: ANN001
     """The list names exactly `titles`, and the markers (lone or counted in a cluster) do too."""
     expect(page.locator("#results li.result")).to_have_count(len(titles))
     assert listed(page) == sorted(titles)
-    deadline = timezone.now() + timedelta(seconds=5)
-    while True:
+
+    def agree() -> bool:
         lone, clustered = shown(page)
-        if (len(lone) + clustered == len(titles) and set(lone) <= set(titles)) or timezone.now() > deadline:
-            break
-        page.wait_for_timeout(100)
+        return len(lone) + clustered == len(titles) and set(lone) <= set(titles)
+
+    soon(page, agree)
+    lone, clustered = shown(page)
     assert len(lone) + clustered == len(titles), (lone, clustered, titles)
     assert set(lone) <= set(titles), (lone, titles)
 
@@ -136,14 +138,6 @@ def act(page, path: str, body: dict | None = None) -> None:  # noqa: ANN001
 
 def marker(page, title: str):  # noqa: ANN001, ANN201
     return page.locator(f'#map .leaflet-marker-icon[title="{title}"]')
-
-
-def soon(page, check) -> bool:  # noqa: ANN001
-    """Whether `check()` comes true within five seconds."""
-    deadline = timezone.now() + timedelta(seconds=5)
-    while not check() and timezone.now() < deadline:
-        page.wait_for_timeout(100)
-    return check()
 
 
 def watches(page, lat: float, lng: float) -> bool:  # noqa: ANN001

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import Page, expect
 from apps.performances import services
 from apps.performances.models import Performance, PerformanceStatus
 from tests.browser.test_accessibility import blocking_violations
+from tests.browser.waiting import soon
 from tests.factories import ArtistProfileFactory
 from tests.performances.helpers import plan
 
@@ -43,10 +43,7 @@ def live(transactional_db, settings) -> Performance:
 
 
 def eventually(check: Callable[[], bool], page: Page, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        page.wait_for_timeout(100)
+    assert soon(page, check, timeout), "timed out"
 
 
 def at(performance: Performance, place: dict) -> Callable[[], bool]:
